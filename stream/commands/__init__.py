@@ -1,0 +1,1 @@
+"""Command-line subcommands; the top layer, free to import every package."""
