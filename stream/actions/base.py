@@ -1,0 +1,132 @@
+"""The action contract: a declaration (fields, trigger, batch limits) and two verbs.
+
+`build_payload` validates one rendered mapping into a typed payload (raising RejectedError with
+Reason.INVALID_PAYLOAD); `perform_batch` writes many payloads and returns one ItemResult per
+input, in input order. perform_batch raises RetryableError when the whole batch cannot be done now
+(the lane retries the epoch later, idempotently) and FatalError for auth a refresh cannot fix.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+from stream.errors import Reason, RejectedError
+from stream.mappings.fields import FieldSpec
+
+if TYPE_CHECKING:
+    from stream.actions.cache import ActionCaches
+
+ItemStatus = Literal["delivered", "skipped", "rejected", "failed"]
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """Why one record was not delivered; `retryable` says whether replaying it could help."""
+
+    reason: Reason
+    message: str
+    http_status: int | None = None
+    category: str | None = None
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The outcome of one input of perform_batch (one per input, in input order)."""
+
+    status: ItemStatus
+    object_type: str | None = None
+    object_id: str | None = None
+    created: bool | None = None
+    error: ItemError | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Payload:
+    """A validated action input; subclasses add the action's typed fields.
+
+    `message_id` and `mapping_id` identify the (event, mapping) pair: behavioral events derive
+    their idempotency uuid from them.
+    """
+
+    message_id: str
+    mapping_id: str
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    """How many payloads one perform_batch call should receive (larger inputs are chunked)."""
+
+    max_items: int = 100
+
+
+@dataclass(frozen=True)
+class DestinationSettings:
+    """Destination-level settings the actions read (Segment has only `portalId`)."""
+
+    portal_id: str | None = None
+
+
+@dataclass
+class ActionContext:
+    """What perform_batch may use: the HubSpot client, the worker-shared caches, settings, clock.
+
+    One context per destination per worker; its caches are shared by every action call.
+    """
+
+    client: Any
+    caches: ActionCaches
+    settings: DestinationSettings = field(default_factory=DestinationSettings)
+    clock: Callable[[], float] = time.monotonic
+
+
+class PayloadBuilder(Protocol):
+    """Validate one rendered mapping; raise RejectedError(Reason.INVALID_PAYLOAD, why)."""
+
+    def __call__(
+        self, rendered: Mapping[str, Any], *, message_id: str, mapping_id: str
+    ) -> Payload: ...
+
+
+BatchPerformer = Callable[[ActionContext, Sequence[Payload]], Awaitable[list[ItemResult]]]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One HubSpot action: a declaration, then two verbs (STYLE.md section 2)."""
+
+    name: str
+    fields: Sequence[FieldSpec]
+    default_trigger: str | None
+    batch: BatchLimits
+    build_payload: PayloadBuilder
+    perform_batch: BatchPerformer
+
+
+P = TypeVar("P", bound=Payload)
+
+
+def narrow(payloads: Sequence[Payload], kind: type[P]) -> list[P]:
+    """The payloads as `kind`; a payload built by another action is a programming error."""
+    narrowed = [payload for payload in payloads if isinstance(payload, kind)]
+    if len(narrowed) != len(payloads):
+        raise TypeError(f"perform_batch expects {kind.__name__} payloads only")
+    return narrowed
+
+
+def invalid(message: str) -> RejectedError:
+    """The error build_payload raises for an invalid rendered mapping."""
+    return RejectedError(Reason.INVALID_PAYLOAD, message)
+
+
+def delivered(object_type: str, object_id: str, created: bool | None = None) -> ItemResult:
+    """A delivered outcome for a record HubSpot now holds."""
+    return ItemResult("delivered", object_type, object_id, created)
+
+
+def rejected(reason: Reason, message: str, **detail: Any) -> ItemResult:
+    """A rejected outcome (not retried) with its error."""
+    return ItemResult("rejected", error=ItemError(reason, message, **detail))

@@ -1,0 +1,131 @@
+"""Custom Event V2: send custom events, creating definitions and properties as sync mode allows."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+
+from stream.actions.base import (
+    Action,
+    ActionContext,
+    BatchLimits,
+    ItemResult,
+    Payload,
+    invalid,
+)
+from stream.actions.defaults import at, first_of
+from stream.actions.object_payload import SYNC_MODE_FIELD
+from stream.actions.object_types import object_path
+from stream.actions.values import mapping, text
+from stream.mappings.fields import FieldSpec
+
+CUSTOM_EVENT_V2_FIELDS = (
+    FieldSpec("event_name", "Event Name", "string", required=True),
+    FieldSpec("record_details", "Associated Record Details", "object", required=True, properties=(
+        FieldSpec("object_type", "Object Type", "string", required=True),
+        FieldSpec("object_id", "Object ID", "number"),
+        FieldSpec("email", "Email Address", "email",
+                  default=first_of("$.properties.email", "$.context.traits.email")),
+        FieldSpec("utk", "User Token", "string"),
+    )),
+    FieldSpec("properties", "Properties", "object"),
+    FieldSpec("occurred_at", "Timestamp", "datetime", default=at("$.timestamp")),
+    FieldSpec(SYNC_MODE_FIELD, "Sync Mode", "string", default="update",
+              choices=("upsert", "update", "add")),
+)
+_NON_NAME = re.compile(r"[^a-z0-9_-]")
+_KEY = re.compile(r"[^a-z0-9_]")
+_NUMERIC = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomEventPayload(Payload):
+    """One custom event occurrence against a record."""
+
+    event_name: str
+    object_type: str
+    object_id: int | None = None
+    email: str | None = None
+    utk: str | None = None
+    properties: Mapping[str, Any]
+    occurred_at: str | None = None
+    sync_mode: Literal["upsert", "update", "add"] = "update"
+
+
+def normalise_event_name(name: str) -> str:
+    """Lower-case, characters outside [a-z0-9_-] as `_` (`Custom Event 1` -> `custom_event_1`)."""
+    return _NON_NAME.sub("_", name.strip().lower())
+
+
+def clean_event_value(value: Any) -> Any:
+    """Part B 6.3: booleans kept, "true"/"false" to booleans, numeric strings to numbers except
+    `+…` (phone numbers) and blanks (kept as strings), objects as JSON, others trimmed."""
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, dict | list):
+        return orjson.dumps(value).decode()
+    trimmed = str(value).strip()
+    if trimmed.lower() in ("true", "false"):
+        return trimmed.lower() == "true"
+    if trimmed and not trimmed.startswith("+") and _NUMERIC.match(trimmed):
+        number = float(trimmed)
+        return int(number) if number.is_integer() and math.isfinite(number) else number
+    return trimmed
+
+
+def build_custom_event(
+    rendered: Mapping[str, Any], *, message_id: str, mapping_id: str
+) -> CustomEventPayload:
+    """Validate a custom_event_v2 mapping (ACTIONS.md Part B 6.1-6.3)."""
+    name = text(rendered, "event_name", required=True)
+    details = mapping(rendered, "record_details")
+    object_type = text(details, "object_type", required=True)
+    assert name is not None and object_type is not None
+    path = object_path(object_type)
+    object_id = _numeric_id(details.get("object_id"))
+    contact = path == "contacts"
+    email, utk = (text(details, "email"), text(details, "utk")) if contact else (None, None)
+    if not contact and object_id is None:
+        raise invalid("object_id is required and must be numeric")
+    if contact and object_id is None and not (email or utk):
+        raise invalid("Contact requires at least one of object_id (as number), email or utk to "
+                      "be provided")
+    properties = {_KEY.sub("_", str(k).lower()): clean_event_value(v)
+                  for k, v in mapping(rendered, "properties").items() if v is not None}
+    mode = text(rendered, SYNC_MODE_FIELD) or "update"
+    if mode not in ("upsert", "update", "add"):
+        raise invalid(f"'{SYNC_MODE_FIELD}' must be one of upsert, update, add; got {mode!r}")
+    return CustomEventPayload(
+        message_id=message_id, mapping_id=mapping_id, event_name=normalise_event_name(name),
+        object_type=path, object_id=object_id, email=email.lower() if email else None, utk=utk,
+        properties=properties, occurred_at=text(rendered, "occurred_at"),
+        sync_mode=mode,  # type: ignore[arg-type]
+    )
+
+
+def _numeric_id(value: Any) -> int | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
+    """One result per payload, in input order."""
+    raise NotImplementedError
+
+
+CUSTOM_EVENT_V2 = Action(
+    name="custom_event_v2",
+    fields=CUSTOM_EVENT_V2_FIELDS,
+    default_trigger=None,
+    batch=BatchLimits(max_items=500),
+    build_payload=build_custom_event,
+    perform_batch=send_custom_events,
+)
