@@ -138,7 +138,7 @@ def _compile_if(value: Any, location: str) -> Resolver:
 
 def _compile_template(value: Any, location: str) -> Resolver:
     if not isinstance(value, str):
-        raise DirectiveError(location, "takes a string such as \"{{traits.first_name}}\"")
+        raise DirectiveError(location, 'takes a string such as "{{traits.first_name}}"')
     try:
         return ops.template_resolver(value)
     except PathError as exc:
@@ -154,10 +154,14 @@ def _compile_case(value: Any, location: str) -> Resolver:
 def _compile_replace(value: Any, location: str) -> Resolver:
     options = _options(value, location, ("pattern", "value"))
     pairs = [
-        (_option(options, "pattern", str, location, ""),
-         _option(options, "replacement", str, location, "")),
-        (_option(options, "pattern2", str, location, ""),
-         _option(options, "replacement2", str, location, "")),
+        (
+            _option(options, "pattern", str, location, ""),
+            _option(options, "replacement", str, location, ""),
+        ),
+        (
+            _option(options, "pattern2", str, location, ""),
+            _option(options, "replacement2", str, location, ""),
+        ),
     ]
     if not pairs[0][0]:
         raise DirectiveError(f"{location}.pattern", "must not be empty")
@@ -173,8 +177,10 @@ def _compile_array_path(value: Any, location: str) -> Resolver:
     if not isinstance(value, list) or not 1 <= len(value) <= 2:
         raise DirectiveError(location, 'takes ["$.path.to.array", {item shape}]')
     source = value[0]
-    root = _compile_path(source, location) if isinstance(source, str) else compile_directive(
-        source, f"{location}[0]"
+    root = (
+        _compile_path(source, location)
+        if isinstance(source, str)
+        else compile_directive(source, f"{location}[0]")
     )
     shape = value[1] if len(value) == 2 else None
     if shape is not None and not isinstance(shape, dict):

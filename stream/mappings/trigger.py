@@ -264,7 +264,7 @@ class _Parser:
         if token.kind == "path" and token.text in words:
             self.advance()
             return words[token.text]
-        raise self.fail("a value (a \"string\", a number, true, false or null)")
+        raise self.fail('a value (a "string", a number, true, false or null)')
 
 
 def _equals(actual: Any, expected: Literal_) -> bool:

@@ -76,7 +76,8 @@ def split_path(text: str) -> tuple[str, ...]:
 def format_path(path: tuple[str, ...]) -> str:
     """Inverse of split_path: plain segments as is, others in backquotes."""
     return ".".join(
-        seg if _PLAIN_SEGMENT.fullmatch(seg) and (i or not seg.isdigit())
+        seg
+        if _PLAIN_SEGMENT.fullmatch(seg) and (i or not seg.isdigit())
         else "`" + seg.replace("\\", "\\\\").replace("`", "\\`") + "`"
         for i, seg in enumerate(path)
     )
