@@ -15,7 +15,7 @@ from stream.actions.base import (
     invalid,
 )
 from stream.actions.defaults import at, first_of
-from stream.actions.values import email, flag, flatten_properties, mapping, text
+from stream.actions.values import email, flag, flatten_properties, mapping, text, texts
 from stream.mappings.fields import FieldSpec
 
 COMPANY_FIELDS = (
@@ -71,11 +71,7 @@ def build_company(
     """Validate an upsert_company mapping (ACTIONS.md Part B 2.2-2.3)."""
     group_id = text(rendered, "groupid", required=True)
     assert group_id is not None
-    properties: dict[str, Any] = {}
-    for name in _STANDARD:
-        value = text(rendered, name)
-        if value is not None:
-            properties[name] = value
+    properties: dict[str, Any] = texts(rendered, _STANDARD)
     employees = rendered.get("numberofemployees")
     if employees not in (None, ""):
         properties["numberofemployees"] = _integer("numberofemployees", employees)

@@ -14,7 +14,7 @@ from stream.actions.base import (
     Payload,
 )
 from stream.actions.defaults import at, first_of
-from stream.actions.values import email, flatten_properties, text
+from stream.actions.values import email, flatten_properties, text, texts
 from stream.mappings.fields import FieldSpec
 
 CONTACT_FIELDS = (
@@ -59,11 +59,7 @@ def build_contact(
     """Validate an upsert_contact mapping (ACTIONS.md Part B 1.2)."""
     address = email(rendered, "email", required=True)
     assert address is not None
-    properties: dict[str, Any] = {}
-    for name in _STANDARD:
-        value = text(rendered, name)
-        if value is not None:
-            properties[name] = value
+    properties: dict[str, Any] = texts(rendered, _STANDARD)
     properties.update(flatten_properties(rendered.get("properties")))
     stage = text(rendered, "lifecyclestage")
     if isinstance(properties.get("lifecyclestage"), str):

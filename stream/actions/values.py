@@ -112,3 +112,9 @@ def _clean_v2_value(value: Any) -> Any:
     if isinstance(value, dict | list):
         return orjson.dumps(value).decode()
     return value
+
+
+def texts(rendered: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    """The string fields among `names` that are set, trimmed."""
+    found = {name: text(rendered, name) for name in names}
+    return {name: value for name, value in found.items() if value is not None}
