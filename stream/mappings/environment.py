@@ -6,18 +6,25 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+# Stands in for unset variables when only the structure is checked: valid as a token and a Hub ID.
+PLACEHOLDER = "0"
 _REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}")
 
 
 def substitute_environment(
-    document: Any, env: Mapping[str, str], location: str = ""
+    document: Any, env: Mapping[str, str], *, placeholders: bool = False
 ) -> tuple[Any, list[tuple[str, str]]]:
     """Copy of `document` with `${NAME}` / `${NAME:-default}` replaced in every string.
 
-    Returns the copy and the (location, variable name) pairs that were not set and had no default.
+    Returns the copy and the (location, variable name) pairs that were not set and had no
+    default; with `placeholders` those become PLACEHOLDER and are not returned.
     """
     unset: list[tuple[str, str]] = []
-    return _substitute(document, env, location, unset), unset
+    copy = _substitute(document, env, "", unset)
+    if not placeholders:
+        return copy, unset
+    names = {name: PLACEHOLDER for _, name in unset}
+    return _substitute(document, {**env, **names}, "", []), []
 
 
 def _substitute(

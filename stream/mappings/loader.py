@@ -27,22 +27,30 @@ Catalog = Mapping[str, Sequence[FieldSpec]]
 
 
 def load_destination(
-    path: Path, catalog: Catalog, env: Mapping[str, str] | None = None
+    path: Path,
+    catalog: Catalog,
+    env: Mapping[str, str] | None = None,
+    *,
+    require_secrets: bool = True,
 ) -> DestinationConfig:
     """The destination config at `path`, checked against `catalog` (action name -> fields).
 
+    `env` defaults to os.environ. With `require_secrets=False` an unset `${VAR}` becomes the
+    placeholder "0" instead of an error (to check a config's structure without its secrets).
     Raises DestinationConfigError (a ConfigError) listing every problem found, each naming the
     file, the mapping id, the field and the fix.
     """
     file = str(path)
     document = _read_yaml(path)
-    document, unset = substitute_environment(document, os.environ if env is None else env)
+    document, unset = substitute_environment(
+        document, os.environ if env is None else env, placeholders=not require_secrets
+    )
     problems = [_unset_problem(file, document, location, name) for location, name in unset]
     header = _validate_header(file, document, problems)
     raw_mappings = document.get("mappings") if isinstance(document, dict) else None
     mappings = _load_mappings(file, raw_mappings, catalog, problems)
     if problems or header is None:
-        raise DestinationConfigError(file, problems)
+        raise DestinationConfigError(file, _without_follow_ons(problems))
     return DestinationConfig(header.destination, path, header.hubspot, tuple(mappings))
 
 
@@ -138,6 +146,18 @@ def _load_mappings(
         if mapping is not None:
             loaded.append(mapping)
     return loaded
+
+
+def _without_follow_ons(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """The first problem per (mapping, field): an unset secret also fails validation after."""
+    seen: set[tuple[str | None, str]] = set()
+    kept: list[ConfigProblem] = []
+    for problem in problems:
+        key = (problem.mapping, problem.field)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
 
 
 def _mapping_label(item: Any, index: int) -> str:

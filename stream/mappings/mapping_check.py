@@ -97,13 +97,27 @@ def _effective_fields(
         if mapping is None:
             fields.pop(name, None)
             continue
-        _check_literal(spec, mapping, f"fields.{name}", report)
-        fields[name] = mapping
+        effective = _with_sub_defaults(spec, mapping) if model.use_default_mappings else mapping
+        _check_literal(spec, effective, f"fields.{name}", report)
+        fields[name] = effective
     return fields
 
 
+def _with_sub_defaults(spec: FieldSpec, mapping: Any) -> Any:
+    """A structured object written as a plain dict takes its sub-fields' defaults under it."""
+    if not spec.properties or spec.multiple or not _is_plain_object(mapping):
+        return mapping
+    merged = {sub.name: sub.default for sub in spec.properties if sub.default is not None}
+    merged.update(mapping)
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def _is_plain_object(mapping: Any) -> bool:
+    return isinstance(mapping, dict) and not any(str(key).startswith("@") for key in mapping)
+
+
 def _check_literal(spec: FieldSpec, mapping: Any, where: str, report: _Reporter) -> None:
-    if isinstance(mapping, dict) and not any(str(key).startswith("@") for key in mapping):
+    if _is_plain_object(mapping):
         if spec.properties and not spec.multiple:
             _check_structure(spec, mapping, where, report)
         return

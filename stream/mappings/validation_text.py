@@ -55,6 +55,8 @@ def _describe(file: str, mapping: str | None, detail: ErrorDetails) -> ConfigPro
         allowed = _allowed_keys(("mapping." + parent).rstrip(".") if mapping else parent)
         fix = f"remove it or correct its spelling (allowed here: {allowed})"
         return ConfigProblem(file, mapping, field, "is not a known key", fix)
+    if kind == "string_too_short":
+        return ConfigProblem(file, mapping, field, "is empty", f"set {field}")
     if kind == "string_pattern_mismatch":
         problem = f"{_shown(detail['input'])} is not valid"
         return ConfigProblem(
