@@ -63,7 +63,7 @@ def _constant(value: Any) -> Resolver:
 def _compile_path(text: Any, location: str) -> Resolver:
     if not isinstance(text, str):
         example = '"$.traits.email"'
-        raise DirectiveError(location, f"@path takes a string such as {example}; got {text!r}")
+        raise DirectiveError(location, f"takes a string such as {example}; got {text!r}")
     try:
         return compile_path(text)
     except PathError as exc:
