@@ -1,0 +1,72 @@
+"""Worker settings from the environment, declared once (units in names, secrets never print)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KafkaSettings(BaseSettings):
+    """How to reach Kafka; the standard librdkafka names where they exist."""
+
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    client_id: str = "hubspot-stream"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+
+    def confluent_config(self) -> dict[str, str]:
+        """The settings as confluent-kafka (librdkafka) configuration."""
+        config = {"bootstrap.servers": self.bootstrap_servers, "client.id": self.client_id,
+                  "security.protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            config["sasl.mechanism"] = self.sasl_mechanism
+        if self.sasl_username is not None:
+            config["sasl.username"] = self.sasl_username
+        if self.sasl_password is not None:
+            config["sasl.password"] = self.sasl_password.get_secret_value()
+        if self.ssl_cafile is not None:
+            config["ssl.ca.location"] = str(self.ssl_cafile)
+        return config
+
+    def faust_broker_url(self) -> str:
+        """`kafka://host:port;host:port` as faust expects."""
+        hosts = ";".join(h.strip() for h in self.bootstrap_servers.split(","))
+        return f"kafka://{hosts}"
+
+
+class WorkerSettings(BaseSettings):
+    """Everything a worker reads from its environment (prefix HUBSPOT_STREAM_)."""
+
+    model_config = SettingsConfigDict(env_prefix="HUBSPOT_STREAM_", extra="ignore")
+
+    config_path: Path | None = Field(
+        default=None, validation_alias=AliasChoices("HUBSPOT_STREAM_CONFIG", "config_path"))
+    batch_max_items: int = Field(default=100, ge=1, le=100)
+    batch_max_wait_seconds: float = Field(default=2.0, gt=0)
+    hubspot_base_url: str | None = None
+    redis_url: str | None = None
+    input_topic: str | None = None
+    results_topic: str | None = None
+    failures_topic: str | None = None
+    lane_partitions: int = Field(default=12, ge=1)
+    dedup_window_seconds: float = Field(default=86400.0, ge=0)
+    table_store: str = "rocksdb://"
+    data_dir: Path = Path(".run/worker-data")
+    web_port: int = Field(default=6066, ge=0)
+    consumer_group_instance_id: str | None = None
+    rebalance_timeout_seconds: float = Field(default=60.0, gt=0)
+    max_event_bytes: int = Field(default=32768, ge=1)
+
+    def topic_overrides(self) -> dict[str, str]:
+        """Declared topic ids whose names this environment overrides."""
+        names = {"input": self.input_topic, "results": self.results_topic,
+                 "failures": self.failures_topic}
+        return {topic_id: name for topic_id, name in names.items() if name}
