@@ -121,11 +121,12 @@ def _check_literal(spec: FieldSpec, mapping: Any, where: str, report: _Reporter)
         if spec.properties and not spec.multiple:
             _check_structure(spec, mapping, where, report)
         return
-    if not isinstance(mapping, dict | list | str) and not _literal_fits(spec.type, mapping):
+    if not isinstance(mapping, dict | list) and not _literal_fits(spec.type, mapping):
+        article = "an" if spec.type[0] in "aeiou" else "a"
         report.add(
             where,
-            f"{mapping!r} is not a {spec.type}",
-            f'use a {spec.type} or a mapping such as "$.properties.x"',
+            f"{mapping!r} is not {article} {spec.type}",
+            f'use {article} {spec.type} or a mapping such as "$.properties.x"',
         )
     is_literal_text = isinstance(mapping, str) and not mapping.startswith("$")
     if spec.choices and is_literal_text and mapping not in spec.choices:
@@ -136,9 +137,19 @@ def _check_literal(spec: FieldSpec, mapping: Any, where: str, report: _Reporter)
 
 def _literal_fits(kind: str, value: Any) -> bool:
     kinds = _SCALAR_KINDS.get(kind)
-    if kinds is None:
+    if kinds is None or (isinstance(value, str) and value.startswith("$")):
         return True
+    if isinstance(value, str):
+        return value in ("true", "false") if kind == "boolean" else _is_number_text(value, kind)
     return isinstance(value, kinds) and isinstance(value, bool) == (bool in kinds)
+
+
+def _is_number_text(text: str, kind: str) -> bool:
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return kind == "number" or number.is_integer()
 
 
 def _check_structure(

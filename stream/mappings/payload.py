@@ -60,10 +60,27 @@ def _validate_object(
 
 
 def _coerce_field(spec: FieldSpec, value: Any, pointer: str, problems: list[str]) -> Any:
-    if spec.multiple:
-        items = value if isinstance(value, list) else [value]
-        return [_coerce_one(spec, item, f"{pointer}/{i}", problems) for i, item in enumerate(items)]
-    return _coerce_one(spec, value, pointer, problems)
+    if not spec.multiple:
+        return _coerce_one(spec, value, pointer, problems)
+    items = value if isinstance(value, list) else [value]
+    if spec.type == "object" and spec.properties:
+        return _complete_items(spec, items, pointer)
+    return [_coerce_one(spec, item, f"{pointer}/{i}", problems) for i, item in enumerate(items)]
+
+
+def _complete_items(spec: FieldSpec, items: list[Any], pointer: str) -> list[Any]:
+    """List items of structured objects that lack a required key are dropped, not fatal, as
+    Segment drops associations with an empty field (ACTIONS.md Part B 5.3)."""
+    kept: list[Any] = []
+    for i, item in enumerate(items):
+        item_problems: list[str] = []
+        try:
+            coerced = _coerce_one(spec, item, f"{pointer}/{i}", item_problems)
+        except _Invalid:
+            continue
+        if not item_problems:
+            kept.append(coerced)
+    return kept
 
 
 def _coerce_one(spec: FieldSpec, value: Any, pointer: str, problems: list[str]) -> Any:

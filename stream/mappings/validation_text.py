@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,7 +54,9 @@ def _describe(file: str, mapping: str | None, detail: ErrorDetails) -> ConfigPro
         return ConfigProblem(file, mapping, field, "is required", f"add {field}")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(("mapping." + parent).rstrip(".") if mapping else parent)
-        fix = f"remove it or correct its spelling (allowed here: {allowed})"
+        close = difflib.get_close_matches(str(segments[-1]), allowed, n=1)
+        action = f"rename it to {close[0]!r}" if close else "remove it"
+        fix = f"{action} (allowed here: {', '.join(allowed)})"
         return ConfigProblem(file, mapping, field, "is not a known key", fix)
     if kind == "string_too_short":
         return ConfigProblem(file, mapping, field, "is empty", f"set {field}")
@@ -79,10 +82,9 @@ def _format_loc(segments: list[int | str]) -> str:
     return text
 
 
-def _allowed_keys(parent: str) -> str:
+def _allowed_keys(parent: str) -> list[str]:
     models = _MODELS_AT.get(parent, ())
-    keys = sorted({name for model in models for name in model.model_fields})
-    return ", ".join(keys) if keys else "see docs/mappings.md"
+    return sorted({name for model in models for name in model.model_fields})
 
 
 def _shown(value: Any) -> str:
