@@ -47,10 +47,8 @@ def make_group(
     **overrides: Any,
 ) -> dict[str, Any]:
     """A group event for `group_id` with company `traits`."""
-    fields: dict[str, Any] = {"traits": traits or {"name": "Acme Inc"}, **overrides}
-    if group_id is not None:
-        fields.setdefault("groupId", group_id)
-    return _common("group", user_id, fields)
+    named = {"groupId": group_id, "traits": traits or {"name": "Acme Inc"}}
+    return _common("group", user_id, _present(named, overrides))
 
 
 def make_track(
@@ -60,10 +58,8 @@ def make_track(
     **overrides: Any,
 ) -> dict[str, Any]:
     """A track event named `event` with `properties`."""
-    fields: dict[str, Any] = {"properties": properties or {}, **overrides}
-    if event is not None:
-        fields.setdefault("event", event)
-    return _common("track", user_id, fields)
+    named = {"event": event, "properties": properties or {}}
+    return _common("track", user_id, _present(named, overrides))
 
 
 def make_page(
@@ -72,12 +68,10 @@ def make_page(
     properties: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """A page event; `properties` default to a url and path."""
+    """A page event; `properties` default to a url, path and title."""
     default_properties = {"url": "https://example.com/", "path": "/", "title": "Example"}
-    fields: dict[str, Any] = {"properties": properties or default_properties, **overrides}
-    if name is not None:
-        fields.setdefault("name", name)
-    return _common("page", user_id, fields)
+    named = {"name": name, "properties": properties or default_properties}
+    return _common("page", user_id, _present(named, overrides))
 
 
 def make_screen(
@@ -87,20 +81,22 @@ def make_screen(
     **overrides: Any,
 ) -> dict[str, Any]:
     """A screen event (mobile page view)."""
-    fields: dict[str, Any] = {"properties": properties or {}, **overrides}
-    if name is not None:
-        fields.setdefault("name", name)
-    return _common("screen", user_id, fields)
+    named = {"name": name, "properties": properties or {}}
+    return _common("screen", user_id, _present(named, overrides))
 
 
 def make_alias(
     previous_id: str | None = "anon-1", user_id: str | None = "user-1", **overrides: Any
 ) -> dict[str, Any]:
     """An alias event merging `previous_id` into `user_id`."""
-    fields: dict[str, Any] = dict(overrides)
-    if previous_id is not None:
-        fields.setdefault("previousId", previous_id)
-    return _common("alias", user_id, fields)
+    return _common("alias", user_id, _present({"previousId": previous_id}, overrides))
+
+
+def _present(named: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The named fields that are not None (None leaves a field out), then the overrides."""
+    fields = {key: value for key, value in named.items() if value is not None}
+    fields.update(overrides)
+    return fields
 
 
 def encode(event: dict[str, Any]) -> bytes:
