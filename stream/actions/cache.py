@@ -91,6 +91,8 @@ class ActionCaches:
     lists: TtlCache[tuple[str, str], str] = field(init=False)
     ensured: TtlCache[str, bool] = field(init=False)
     contact_ids: TtlCache[str, str] = field(init=False)
+    missing_properties: TtlCache[tuple[str, str], bool] = field(init=False)
+    missing_ttl_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         self.properties = TtlCache(self.property_ttl_seconds, self.clock)
@@ -98,3 +100,5 @@ class ActionCaches:
         self.lists = TtlCache(self.list_ttl_seconds, self.clock)
         self.ensured = TtlCache(self.ensured_ttl_seconds, self.clock)
         self.contact_ids = TtlCache(self.contact_id_ttl_seconds, self.clock, max_entries=100_000)
+        # names a refresh confirmed missing: no new refresh for them until this expires
+        self.missing_properties = TtlCache(self.missing_ttl_seconds, self.clock)

@@ -10,11 +10,26 @@ from stream.actions.base import (
     Action,
     ActionContext,
     BatchLimits,
+    ItemError,
     ItemResult,
     Payload,
+    delivered,
+    narrow,
+    rejected,
+)
+from stream.actions.calls import write_batch
+from stream.actions.contact_recovery import (
+    CONTACTS,
+    LIFECYCLE,
+    MergedContact,
+    existing_id,
+    fix_lifecycle,
+    recover_conflicts,
 )
 from stream.actions.defaults import at, first_of
+from stream.actions.property_schema import coerce_all
 from stream.actions.values import email, flatten_properties, text, texts
+from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
 
 CONTACT_FIELDS = (
@@ -74,8 +89,82 @@ def build_contact(
 
 
 async def upsert_contacts(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
-    """One result per payload, in input order."""
-    raise NotImplementedError
+    """Merge per email, coerce by property type, batch/upsert by email (≤ 100 per call), then
+    recover 409 "Existing ID" and fix backward lifecycle moves. One result per payload."""
+    contacts = narrow(payloads, ContactPayload)
+    results: list[ItemResult | None] = [None] * len(contacts)
+    merged = await _coerce_and_merge(ctx, contacts, results)
+    for start in range(0, len(merged), 100):
+        await _upsert_chunk(ctx, merged[start:start + 100], results)
+    return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]
+
+
+async def _coerce_and_merge(
+    ctx: ActionContext, contacts: list[ContactPayload], results: list[ItemResult | None]
+) -> list[MergedContact]:
+    items = [_with_stage(c) for c in contacts]
+    merged: dict[str, MergedContact] = {}
+    for index, coerced in enumerate(await coerce_all(ctx, "contacts", items)):
+        if isinstance(coerced, ItemError):
+            results[index] = ItemResult("rejected", "contacts", error=coerced)
+            continue
+        email = contacts[index].email
+        entry = merged.setdefault(email, MergedContact(email, {}, []))
+        stage = coerced.pop(LIFECYCLE, None)
+        entry.properties.update(coerced)  # last write wins per property
+        entry.stage = stage or entry.stage
+        entry.indices.append(index)
+    return list(merged.values())
+
+
+def _with_stage(contact: ContactPayload) -> dict[str, Any]:
+    item = dict(contact.properties)
+    if contact.lifecyclestage:
+        item[LIFECYCLE] = contact.lifecyclestage
+    return item
+
+
+async def _upsert_chunk(
+    ctx: ActionContext, chunk: list[MergedContact], results: list[ItemResult | None]
+) -> None:
+    inputs = [{"id": c.email, "idProperty": "email",
+               "properties": _properties(c, with_stage=True)} for c in chunk]
+    outcomes = await write_batch(ctx, f"{CONTACTS}/batch/upsert", inputs)
+    written: list[tuple[MergedContact, Mapping[str, Any]]] = []
+    conflicts: list[tuple[MergedContact, str]] = []
+    for contact, outcome in zip(chunk, outcomes, strict=True):
+        existing = existing_id(outcome.error)
+        if outcome.result is not None:
+            written.append((contact, outcome.result))
+        elif existing is not None:
+            conflicts.append((contact, existing))
+        else:
+            _settle(results, contact, ItemResult("rejected", "contacts", error=outcome.error))
+    written += await recover_conflicts(ctx, conflicts, results)
+    stage_errors = await fix_lifecycle(ctx, written)
+    for contact, result in written:
+        contact_id = str(result["id"])
+        if contact_id in stage_errors:
+            _settle(results, contact, ItemResult("rejected", "contacts", contact_id,
+                                                 error=stage_errors[contact_id]))
+            continue
+        ctx.caches.contact_ids.put(contact.email, contact_id)
+        first, *later = contact.indices
+        results[first] = delivered("contacts", contact_id, bool(result.get("new", False)))
+        for index in later:
+            results[index] = delivered("contacts", contact_id, False)
+
+
+def _properties(contact: MergedContact, *, with_stage: bool) -> dict[str, str]:
+    properties = {**contact.properties, "email": contact.email}
+    if with_stage and contact.stage:
+        properties[LIFECYCLE] = contact.stage
+    return properties
+
+
+def _settle(results: list[ItemResult | None], contact: MergedContact, result: ItemResult) -> None:
+    for index in contact.indices:
+        results[index] = result
 
 
 UPSERT_CONTACT = Action(

@@ -1,0 +1,114 @@
+"""The HubSpot calls the actions make, through the client: one place adapts to its API.
+
+`call` answers any 2xx/4xx (the caller decides what a 404 or 409 means); `write_batch` sends a
+CRM batch write with an objectWriteTraceId per input and answers one InputOutcome per input,
+in input order (207 errors mapped back, whole-batch 400/409 bisected by the client).
+Both raise RetryableError / FatalError as the client does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from stream.actions.base import ActionContext, ItemError
+from stream.errors import Reason
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A HubSpot response that was not retryable: status and parsed JSON body (or None)."""
+
+    status: int
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        """True for 2xx."""
+        return 200 <= self.status < 300
+
+
+@dataclass(frozen=True)
+class InputOutcome:
+    """What happened to one input of a batch: its result object, or its error."""
+
+    result: Mapping[str, Any] | None = None
+    error: ItemError | None = None
+
+
+class Requester(Protocol):
+    """The part of the HubSpot client the actions use."""
+
+    async def request(
+        self, method: str, path: str, *, json: Any = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Answer: ...
+
+
+async def call(
+    ctx: ActionContext,
+    method: str,
+    path: str,
+    body: Any = None,
+    params: Mapping[str, str] | None = None,
+) -> Answer:
+    """One request; raises RetryableError (429/5xx/timeouts) or FatalError (auth)."""
+    requester: Requester = ctx.client
+    return await requester.request(method, path, json=body, params=params)
+
+
+async def write_batch(
+    ctx: ActionContext, path: str, inputs: Sequence[Mapping[str, Any]]
+) -> list[InputOutcome]:
+    """A CRM batch write (≤ 100 inputs); one outcome per input, in input order."""
+    if not inputs:
+        return []
+    traced = [{**item, TRACE: str(index)} for index, item in enumerate(inputs)]
+    answer = await call(ctx, "POST", path, {"inputs": traced})
+    if not answer.ok:
+        if len(inputs) == 1 or answer.status not in (400, 409):
+            error = item_error(answer.status, answer.body)
+            return [InputOutcome(error=error) for _ in inputs]
+        middle = len(inputs) // 2  # a whole-batch 400/409: bisect to isolate the bad input
+        return [*await write_batch(ctx, path, inputs[:middle]),
+                *await write_batch(ctx, path, inputs[middle:])]
+    return traced_outcomes(len(inputs), answer.body)
+
+
+def traced_outcomes(count: int, body: Any) -> list[InputOutcome]:
+    """Results and 207 errors mapped back to inputs by objectWriteTraceId; an input neither
+    answered nor failed is a failure (HubSpot's silent empty 200)."""
+    outcomes: list[InputOutcome | None] = [None] * count
+    for result in body.get("results", []) if isinstance(body, Mapping) else []:
+        index = _trace_index(result.get(TRACE), count)
+        if index is not None:
+            outcomes[index] = InputOutcome(result=result)
+    for error in body.get("errors", []) if isinstance(body, Mapping) else []:
+        for trace in (error.get("context") or {}).get(TRACE, []):
+            index = _trace_index(trace, count)
+            if index is not None:
+                outcomes[index] = InputOutcome(error=item_error(None, error))
+    missing = ItemError(Reason.INTERNAL, "HubSpot answered neither a result nor an error for "
+                        "this input", retryable=True)
+    return [o or InputOutcome(error=missing) for o in outcomes]
+
+
+def _trace_index(trace: Any, count: int) -> int | None:
+    text = str(trace) if trace is not None else ""
+    return int(text) if text.isdigit() and int(text) < count else None
+
+
+def item_error(status: int | None, body: Any) -> ItemError:
+    """An ItemError from a HubSpot error body (whole response or one 207 entry)."""
+    fields = body if isinstance(body, Mapping) else {}
+    category = fields.get("category")
+    message = str(fields.get("message") or f"HubSpot answered {status}")
+    reason = _REASONS.get(status or 0) or _CATEGORY_REASONS.get(str(category), Reason.VALIDATION)
+    return ItemError(reason, message, status, str(category) if category else None)
+
+
+_REASONS = {404: Reason.NOT_FOUND, 409: Reason.CONFLICT, 403: Reason.FORBIDDEN}
+_CATEGORY_REASONS = {"OBJECT_NOT_FOUND": Reason.NOT_FOUND, "CONFLICT": Reason.CONFLICT,
+                     "OBJECT_ALREADY_EXISTS": Reason.CONFLICT, "MISSING_SCOPES": Reason.FORBIDDEN}
+TRACE = "objectWriteTraceId"
