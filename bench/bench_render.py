@@ -31,8 +31,8 @@ EVENTS = ["Order Completed", "Product Viewed", "Signed Up", "Feature Used", "Che
 
 def make_event(kind: str, i: int, rng: random.Random) -> dict[str, Any]:
     """One synthetic event of `kind` shaped like analytics.js output (context, ids, timestamps)."""
-    base: dict[str, Any] = {
-        "type": kind,
+    event: dict[str, Any] = {
+        "type": "track" if kind == "invalid" else kind,  # invalid: a track without its name
         "messageId": f"ajs-{i:012d}",
         "userId": f"user-{rng.randrange(50_000)}",
         "anonymousId": f"anon-{rng.randrange(10**9)}",
@@ -48,44 +48,52 @@ def make_event(kind: str, i: int, rng: random.Random) -> dict[str, Any]:
         },
         "integrations": {"All": True},
     }
+    event.update(_specific_fields(kind, i, rng))
+    return event
+
+
+def _specific_fields(kind: str, i: int, rng: random.Random) -> dict[str, Any]:
     if kind == "identify":
-        base["traits"] = {
-            "email": f"user{i}@example.com",
-            "first_name": "Ada",
-            "lastName": "Lovelace",
-            "phone": "+44 20 7946 0000",
-            "company": "Analytical Engines",
-            "website": "https://example.com",
-            "address": {
-                "street": "12 St James's Sq",
-                "city": "London",
-                "country": "UK",
-                "postalCode": "SW1Y 4JH",
-            },
-            "plan": rng.choice(["free", "pro", "enterprise"]),
+        address = {
+            "street": "12 St James's Sq",
+            "city": "London",
+            "country": "UK",
+            "postalCode": "SW1Y 4JH",
         }
-    elif kind == "group":
-        base["groupId"] = f"group-{rng.randrange(5_000)}"
-        base["traits"] = {
+        return {
+            "traits": {
+                "email": f"user{i}@example.com",
+                "first_name": "Ada",
+                "lastName": "Lovelace",
+                "phone": "+44 20 7946 0000",
+                "company": "Analytical Engines",
+                "website": "https://example.com",
+                "address": address,
+                "plan": rng.choice(["free", "pro", "enterprise"]),
+            }
+        }
+    if kind == "group":
+        traits = {
             "name": "Acme",
             "employees": str(rng.randrange(1, 5000)),
             "industry": "Software",
             "website": "acme.test",
         }
-    elif kind == "track":
-        base["event"] = rng.choice(EVENTS)
-        base["properties"] = {
+        return {"groupId": f"group-{rng.randrange(5_000)}", "traits": traits}
+    if kind == "track":
+        properties = {
             "order_id": f"o-{i}",
             "total": rng.random() * 200,
             "currency": "USD",
             "products": [{"sku": "A-1", "price": 10}],
         }
-    elif kind in ("page", "screen"):
-        base["name"] = "Pricing"
-        base["properties"] = {"title": "Pricing", "url": "https://example.com/pricing"}
-    else:  # invalid: a track without its event name
-        base["type"] = "track"
-    return base
+        return {"event": rng.choice(EVENTS), "properties": properties}
+    if kind in ("page", "screen"):
+        return {
+            "name": "Pricing",
+            "properties": {"title": "Pricing", "url": "https://example.com/pricing"},
+        }
+    return {}
 
 
 def make_inputs(count: int, seed: int = 7) -> list[bytes]:

@@ -18,7 +18,8 @@ from stream.mappings.payload import InvalidPayload, validate_payload
 from stream.mappings.problems import ConfigProblem, DestinationConfigError
 from stream.mappings.renderer import Renderer, compile_fields
 from stream.mappings.selection import MappingMatch, select_mappings
-from stream.mappings.trigger import Trigger, parse_trigger
+from stream.mappings.trigger import Trigger
+from stream.mappings.trigger_parser import parse_trigger
 from stream.mappings.trigger_syntax import TriggerSyntaxError
 
 __all__ = [

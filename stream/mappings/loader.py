@@ -124,28 +124,30 @@ def _load_mappings(
     loaded: list[MappingConfig] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
-        label = _mapping_label(item, index)
-        try:
-            model = MappingModel.model_validate(item)
-        except ValidationError as exc:
-            problems.extend(describe_validation_error(file, label, exc))
-            continue
-        if model.id in seen:
-            problems.append(
-                ConfigProblem(
-                    file,
-                    model.id,
-                    "id",
-                    f"duplicates the id of mappings[{seen[model.id]}]",
-                    "give every mapping a unique id",
-                )
-            )
-            continue
-        seen[model.id] = index
-        mapping = check_mapping(file, model, catalog, problems)
+        model = _validate_mapping(file, item, index, seen, problems)
+        mapping = None if model is None else check_mapping(file, model, catalog, problems)
         if mapping is not None:
             loaded.append(mapping)
     return loaded
+
+
+def _validate_mapping(
+    file: str, item: Any, index: int, seen: dict[str, int], problems: list[ConfigProblem]
+) -> MappingModel | None:
+    """The typed mapping, or None when invalid or its id repeats an earlier one (reported)."""
+    try:
+        model = MappingModel.model_validate(item)
+    except ValidationError as exc:
+        problems.extend(describe_validation_error(file, _mapping_label(item, index), exc))
+        return None
+    if model.id in seen:
+        problem = f"duplicates the id of mappings[{seen[model.id]}]"
+        problems.append(
+            ConfigProblem(file, model.id, "id", problem, "give every mapping a unique id")
+        )
+        return None
+    seen[model.id] = index
+    return model
 
 
 def _without_follow_ons(problems: list[ConfigProblem]) -> list[ConfigProblem]:

@@ -12,7 +12,8 @@ from stream.mappings.fields import FieldSpec
 from stream.mappings.path import Resolver
 from stream.mappings.problems import ConfigProblem
 from stream.mappings.renderer import Renderer
-from stream.mappings.trigger import Trigger, parse_trigger
+from stream.mappings.trigger import Trigger
+from stream.mappings.trigger_parser import parse_trigger
 from stream.mappings.trigger_syntax import TriggerSyntaxError
 
 _SCALAR_KINDS: Mapping[str, tuple[type, ...]] = {

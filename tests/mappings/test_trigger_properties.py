@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stream.mappings.trigger import And, Compare, Field, Function, Or, Trigger, parse_trigger
+from stream.mappings import parse_trigger
+from stream.mappings.trigger import And, Compare, Field, Function, Or, Trigger
 
 SCALAR_ROOTS = ["type", "event", "name", "userId", "anonymousId", "groupId", "category"]
 OBJECT_ROOTS = ["properties", "traits", "context"]
