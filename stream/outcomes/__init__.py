@@ -1,1 +1,1 @@
-"""stream.outcomes package."""
+"""Outcome records and their encoding."""
