@@ -142,7 +142,11 @@ INVALID: list[tuple[str, bytes, str]] = [
         encode(make_track(integrations=True)),
         "integrations: must be an object; got boolean",
     ),
-    ("event not string", encode(make_track(None, event=5)), "event: must be a string; got number"),
+    (
+        "event not string",
+        encode(make_track() | {"event": 5}),
+        "event: must be a string; got number",
+    ),
     (
         "messageId not string",
         encode(make_track(messageId={"a": 1})),
