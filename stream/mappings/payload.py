@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -130,7 +131,7 @@ def _coerce_number(kind: str, value: Any, pointer: str) -> int | float:
         number = value
     elif isinstance(value, str) and _NUMBER.match(value):
         number = float(value)
-    if number is None:
+    if number is None or not math.isfinite(number):
         raise _Invalid(f"The value at {pointer} must be {kind}.")
     if kind == "integer":
         if isinstance(number, float) and not number.is_integer():
