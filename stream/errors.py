@@ -19,6 +19,7 @@ class Reason(StrEnum):
     HUBSPOT_UNAVAILABLE = "hubspot_unavailable"
     TIMEOUT = "timeout"
     DEPENDENCY_FAILED = "dependency_failed"
+    CONTACT_UNKNOWN = "contact_unknown"
     INTERNAL = "internal"
 
 
