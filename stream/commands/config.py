@@ -67,9 +67,9 @@ def describe_destination(destination: DestinationConfig) -> str:
 def _describe_mapping(mapping: MappingConfig) -> str:
     state = "enabled" if mapping.enabled else "disabled"
     batching = mapping.batching
+    items = f"{batching.max_items} items" if batching.max_items else "the action's limit"
     batch = (
-        f"batching on (max {batching.max_items or 'action limit'} items,"
-        f" {batching.max_wait_seconds:g} s)"
+        f"batching on, up to {items} or {batching.max_wait_seconds:g} s"
         if batching.enabled
         else "batching off"
     )
