@@ -20,6 +20,7 @@ from stream.topics.declaration import TopicDeclaration
 
 INGEST_BATCH = 500
 INGEST_WITHIN_SECONDS = 0.2
+ATTEMPT_HEADER = "hubspot-stream-attempt"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,18 @@ class AppParts:
 
     app: Any
     pipeline: Pipeline
+
+
+def attempt_of(headers: Any) -> int:
+    """The replay attempt from the `hubspot-stream-attempt` header (1 when absent or bad)."""
+    items = headers.items() if isinstance(headers, dict) else (headers or ())
+    for name, value in items:
+        if name == ATTEMPT_HEADER:
+            try:
+                return max(1, int(value))
+            except (TypeError, ValueError):
+                return 1
+    return 1
 
 
 def app_id_for(destination: str) -> str:
@@ -111,7 +124,8 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
             for event in events:
                 coordinates = SourceCoordinates(event.message.topic, event.message.partition,
                                                 event.message.offset)
-                result = pipeline.ingest(event.value or b"", coordinates)
+                result = pipeline.ingest(event.value or b"", coordinates,
+                                         attempt_of(event.headers))
                 output.outcomes.extend(result.outcomes)
                 for call in result.calls:
                     futures.append(await user_lane.send(key=call.routing_key.encode(),

@@ -39,8 +39,9 @@ class ActionCall:
 
     @property
     def dedup_key(self) -> str:
-        """One (event, mapping) pair: the unit of exactly-one-outcome."""
-        return f"{self.message_id}|{self.mapping}"
+        """One (event, mapping, attempt): the unit of exactly-one-outcome. A replay after a config
+        fix is a new attempt, so its outcome is not taken for a producer repeat."""
+        return f"{self.message_id}|{self.mapping}|{self.attempts}"
 
     def with_contact(self, contact_id: str | None) -> ActionCall:
         """The same call carrying the HubSpot contact id (forwarded to the group lane)."""

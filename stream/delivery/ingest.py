@@ -42,8 +42,9 @@ class Ingestor:
         self.max_event_bytes = max_event_bytes
         self.clock = clock
 
-    def ingest(self, raw: bytes, source: SourceCoordinates) -> IngestResult:
-        """Never raises on event content: every problem becomes a failure outcome."""
+    def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1) -> IngestResult:
+        """Never raises on event content: every problem becomes a failure outcome. `attempt` is
+        1, or the replay attempt of a re-published failure (header `hubspot-stream-attempt`)."""
         received_at = self.clock()
         try:
             event = parse_event(raw, self.max_event_bytes)
@@ -54,8 +55,8 @@ class Ingestor:
         result = IngestResult()
         for match in select_mappings(self.destination, event.raw):
             mapping, action = match.mapping, self.actions[match.mapping.action]
-            call = self._call(event, mapping.id, action.name, match.payload or {}, source,
-                              received_at)
+            call = replace(self._call(event, mapping.id, action.name, match.payload or {},
+                                      source, received_at), attempts=attempt)
             error: RejectedError | None = match.error
             if error is None:
                 try:

@@ -52,9 +52,9 @@ class Pipeline:
             self._runner = await self._open_runner()
         return self._runner
 
-    def ingest(self, raw: bytes, source: SourceCoordinates) -> IngestResult:
+    def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1) -> IngestResult:
         """Ingest one source record, counting what became of it."""
-        result = self.ingestor.ingest(raw, source)
+        result = self.ingestor.ingest(raw, source, attempt)
         if result.filtered:
             disposition = f"filtered_{result.filtered}"
         elif result.outcomes and not result.calls and result.outcomes[0].mapping is None:

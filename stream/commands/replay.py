@@ -1,0 +1,99 @@
+"""`hubspot-stream replay`: re-publish failure records' original events to the input topic."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from confluent_kafka import Consumer, Producer, TopicPartition
+
+from stream.settings import KafkaSettings, WorkerSettings
+from stream.topics.declaration import load_declaration
+
+ATTEMPT_HEADER = "hubspot-stream-attempt"
+
+
+def register(subparsers: Any) -> None:
+    """Add `replay`."""
+    parser = subparsers.add_parser(
+        "replay", help="re-publish failed events to the input topic (after a config fix)")
+    parser.add_argument("--destination", help="only failures of this destination")
+    parser.add_argument("--reason", action="append", help="error.reason to replay (repeatable)")
+    parser.add_argument("--mapping", action="append", help="mapping id to replay (repeatable)")
+    parser.add_argument("--since", type=_time, help="completed_at >= this ISO-8601 time")
+    parser.add_argument("--until", type=_time, help="completed_at < this ISO-8601 time")
+    parser.add_argument("--dry-run", action="store_true", help="count, do not produce")
+    parser.set_defaults(func=run)
+
+
+def _time(text: str) -> datetime:
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def selected(record: dict[str, Any], args: argparse.Namespace) -> bool:
+    """Whether a failure record matches the filters and carries an event that can be replayed."""
+    error = record.get("error") or {}
+    completed = _time(record["completed_at"]) if record.get("completed_at") else None
+    return (isinstance(record.get("event"), dict) and "raw_text" not in record["event"]
+            and (not args.destination or record.get("destination") == args.destination)
+            and (not args.reason or error.get("reason") in args.reason)
+            and (not args.mapping or record.get("mapping") in args.mapping)
+            and (args.since is None or (completed is not None and completed >= args.since))
+            and (args.until is None or (completed is not None and completed < args.until)))
+
+
+def read_failures(kafka: KafkaSettings, topic: str) -> Iterator[dict[str, Any]]:
+    """Every record of the failures topic, from the beginning to the end offsets of now."""
+    consumer = Consumer({**kafka.confluent_config(), "group.id": "hubspot-stream-replay",
+                         "enable.auto.commit": False})
+    try:
+        partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
+        ends = {}
+        for partition in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), 30)
+            if high > low:
+                ends[partition] = high
+        consumer.assign([TopicPartition(topic, p, 0) for p in ends])
+        remaining = dict(ends)
+        while remaining:
+            message = consumer.poll(5.0)
+            if message is None or message.error():
+                continue
+            offset, partition, value = message.offset(), message.partition(), message.value()
+            if offset is not None and offset + 1 >= remaining.get(partition or 0, 0):
+                remaining.pop(partition or 0, None)
+            if value:
+                yield orjson.loads(value)
+    finally:
+        consumer.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Produce each selected failure's original event (messageId kept) with attempt + 1."""
+    settings, kafka = WorkerSettings(), KafkaSettings()
+    declaration = load_declaration().resolved(args.destination or "default",
+                                              settings.topic_overrides())
+    producer = None if args.dry_run else Producer(
+        {**kafka.confluent_config(), "partitioner": "murmur2_random"})
+    replayed = 0
+    for record in read_failures(kafka, declaration.by_id("failures").name):
+        if not selected(record, args):
+            continue
+        replayed += 1
+        if producer is not None:
+            event = record["event"]
+            key = event.get("userId") or event.get("anonymousId")
+            attempt = str(int(record.get("attempts") or 1) + 1).encode()
+            producer.produce(declaration.by_id("input").name, value=orjson.dumps(event),
+                             key=str(key).encode() if key else None,
+                             headers=[(ATTEMPT_HEADER, attempt)])
+            producer.poll(0)
+    if producer is not None and producer.flush(60) != 0:
+        print("some replayed events were not acknowledged by Kafka")
+        return 1
+    print(f"{'would replay' if args.dry_run else 'replayed'} {replayed} events")
+    return 0
