@@ -14,14 +14,21 @@ from stream.actions.base import (
     Action,
     ActionContext,
     BatchLimits,
+    ItemError,
     ItemResult,
     Payload,
     invalid,
+    narrow,
+    rejected,
 )
 from stream.actions.defaults import at, first_of
+from stream.actions.event_definitions import ensure_definition
+from stream.actions.event_sends import occurrence, send_occurrences
 from stream.actions.object_payload import SYNC_MODE_FIELD
 from stream.actions.object_types import object_path
-from stream.actions.values import mapping, text
+from stream.actions.property_schema import coerce_item
+from stream.actions.values import mapping, moment, text
+from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
 
 CUSTOM_EVENT_V2_FIELDS = (
@@ -40,6 +47,7 @@ CUSTOM_EVENT_V2_FIELDS = (
 )
 _NON_NAME = re.compile(r"[^a-z0-9_-]")
 _KEY = re.compile(r"[^a-z0-9_]")
+EVENTS = "events"
 _NUMERIC = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -103,7 +111,7 @@ def build_custom_event(
     return CustomEventPayload(
         message_id=message_id, mapping_id=mapping_id, event_name=normalise_event_name(name),
         object_type=path, object_id=object_id, email=email.lower() if email else None, utk=utk,
-        properties=properties, occurred_at=text(rendered, "occurred_at"),
+        properties=properties, occurred_at=moment(rendered, "occurred_at"),
         sync_mode=mode,  # type: ignore[arg-type]
     )
 
@@ -117,8 +125,38 @@ def _numeric_id(value: Any) -> int | None:
 
 
 async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
-    """One result per payload, in input order."""
-    raise NotImplementedError
+    """Ensure definitions and properties per event name as sync mode allows, coerce values by
+    the definition, send ≤ 500 per call. One result per payload, in input order."""
+    events = narrow(payloads, CustomEventPayload)
+    results: list[ItemResult | None] = [None] * len(events)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, event in enumerate(events):
+        groups.setdefault((event.event_name, event.sync_mode), []).append(index)
+    sends: list[tuple[int, dict[str, Any]]] = []
+    for (name, mode), indices in groups.items():
+        samples = [events[i].properties for i in indices]
+        definition = await ensure_definition(ctx, name, events[indices[0]].object_type, mode,
+                                             samples)
+        if isinstance(definition, ItemError):
+            for index in indices:
+                results[index] = ItemResult("rejected", EVENTS, error=definition)
+            continue
+        label = f"event {definition.fully_qualified_name}"
+        for index in indices:
+            coerced = coerce_item(label, events[index].properties, definition.properties)
+            if isinstance(coerced, ItemError):
+                results[index] = ItemResult("rejected", EVENTS, error=coerced)
+            else:
+                event = events[index]
+                sends.append((index, occurrence(
+                    definition.fully_qualified_name, event.message_id, event.mapping_id,
+                    coerced, objectId=event.object_id, email=event.email, utk=event.utk,
+                    occurredAt=event.occurred_at)))
+    errors = await send_occurrences(ctx, [body for _, body in sends])
+    for (index, body), error in zip(sends, errors, strict=True):
+        results[index] = ItemResult("rejected", EVENTS, error=error) if error else \
+            ItemResult("delivered", EVENTS, body["uuid"])
+    return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]
 
 
 CUSTOM_EVENT_V2 = Action(

@@ -11,12 +11,23 @@ from stream.actions.base import (
     Action,
     ActionContext,
     BatchLimits,
+    ItemError,
     ItemResult,
     Payload,
     invalid,
+    narrow,
+    rejected,
 )
 from stream.actions.defaults import at, first_of
-from stream.actions.values import email, flatten_properties, text
+from stream.actions.event_sends import (
+    coerce_for_event,
+    occurrence,
+    send_occurrences,
+    short_name,
+    unknown_event,
+)
+from stream.actions.values import email, flatten_properties, moment, text
+from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
 
 BEHAVIORAL_EVENT_FIELDS = (
@@ -33,6 +44,7 @@ BEHAVIORAL_EVENT_FIELDS = (
 MAX_EVENT_PROPERTIES = 50
 _SEPARATORS = re.compile(r"[\s.]+")
 _PREFIX = re.compile(r"^pe\d+_")
+EVENTS = "events"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,7 +84,7 @@ def build_behavioral_event(
                       f"this one has {len(properties)}")
     return BehavioralEventPayload(
         message_id=message_id, mapping_id=mapping_id, event_name=name,
-        occurred_at=text(rendered, "occurredAt"), email=address, utk=utk, object_id=object_id,
+        occurred_at=moment(rendered, "occurredAt"), email=address, utk=utk, object_id=object_id,
         properties=properties,
     )
 
@@ -80,8 +92,37 @@ def build_behavioral_event(
 async def send_behavioral_events(
     ctx: ActionContext, payloads: Sequence[Payload]
 ) -> list[ItemResult]:
-    """One result per payload, in input order."""
-    raise NotImplementedError
+    """Check names against the portal, coerce by each event's definition (cached), send in
+    batches of ≤ 500 with a deterministic uuid. One result per payload, in input order."""
+    events = narrow(payloads, BehavioralEventPayload)
+    results: list[ItemResult | None] = [None] * len(events)
+    by_name: dict[str, list[int]] = {}
+    prefix = f"pe{ctx.settings.portal_id}_" if ctx.settings.portal_id else None
+    for index, event in enumerate(events):
+        if prefix and not event.event_name.startswith(prefix):
+            results[index] = rejected(Reason.INVALID_PAYLOAD,
+                                      f"EventName should begin with {prefix}")
+        else:
+            by_name.setdefault(event.event_name, []).append(index)
+    sends: list[tuple[int, dict[str, Any]]] = []
+    for name, indices in by_name.items():
+        definition, coerced = await coerce_for_event(
+            ctx, short_name(name), [events[i].properties for i in indices])
+        for position, index in enumerate(indices):
+            outcome = coerced[position] if definition else unknown_event(name)
+            if isinstance(outcome, ItemError):
+                results[index] = ItemResult("rejected", EVENTS, error=outcome)
+            else:
+                event = events[index]
+                sends.append((index, occurrence(
+                    name, event.message_id, event.mapping_id, outcome,
+                    occurredAt=event.occurred_at, email=event.email, utk=event.utk,
+                    objectId=event.object_id)))
+    errors = await send_occurrences(ctx, [body for _, body in sends])
+    for (index, body), error in zip(sends, errors, strict=True):
+        results[index] = ItemResult("rejected", EVENTS, error=error) if error else \
+            ItemResult("delivered", EVENTS, body["uuid"])
+    return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]
 
 
 SEND_CUSTOM_BEHAVIORAL_EVENT = Action(

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from stream.actions.base import invalid
+from stream.actions.coercion import CoercionError, PropertyType, coerce_value
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -118,3 +119,14 @@ def texts(rendered: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, str]
     """The string fields among `names` that are set, trimmed."""
     found = {name: text(rendered, name) for name in names}
     return {name: value for name, value in found.items() if value is not None}
+
+
+def moment(rendered: Mapping[str, Any], name: str) -> str | None:
+    """A datetime field as ISO-8601 UTC with milliseconds (epoch ms and ISO accepted)."""
+    value = rendered.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return coerce_value(name, value, PropertyType("datetime", "date"))
+    except CoercionError as exc:
+        raise invalid(str(exc)) from None
