@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from stream.emulator import admin, crm_batch, crm_objects, crm_properties
+from stream.emulator import (
+    admin,
+    association_labels,
+    associations_api,
+    crm_batch,
+    crm_objects,
+    crm_properties,
+    crm_search,
+    events_api,
+    lists_api,
+    oauth_api,
+    schemas_api,
+)
 from stream.emulator.clock import Clock
 from stream.emulator.config import EmulatorConfig
 from stream.emulator.pipeline import hubspot_middleware
 from stream.emulator.state import STATE, EmulatorState
 
-ROUTE_MODULES = [admin, crm_batch, crm_properties, crm_objects]
+ROUTE_MODULES = [admin, oauth_api, crm_batch, crm_search, crm_properties, association_labels,
+                 associations_api, crm_objects, schemas_api, events_api, lists_api]
 
 
 def build_app(config: EmulatorConfig, clock: Clock | None = None) -> web.Application:
