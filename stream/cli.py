@@ -7,38 +7,37 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-# subcommand name -> module exposing `register(subparsers) -> None`; each registered parser sets
-# `func(args) -> int` as its default.
-COMMAND_MODULES: dict[str, str] = {
-    "dev": "stream.commands.dev",
-    "topics": "stream.commands.topics",
-    "worker": "stream.commands.worker",
-    "emulator": "stream.commands.emulator",
-    "config": "stream.commands.config",
-    "produce-sample": "stream.commands.produce_sample",
-    "replay": "stream.commands.replay",
-    "demo": "stream.commands.demo",
+# subcommand name -> (module exposing `register(subparsers) -> None`, one-line help). Only the
+# chosen subcommand's module is imported, so one command's imports never slow or break another.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "worker": ("stream.commands.worker", "run a worker for one destination config"),
+    "config": ("stream.commands.config", "check a destination config (mappings)"),
+    "topics": ("stream.commands.topics", "create the declared Kafka topics"),
+    "emulator": ("stream.commands.emulator", "run the HubSpot emulator"),
+    "produce-sample": ("stream.commands.produce_sample", "produce sample Segment events"),
+    "replay": ("stream.commands.replay", "re-publish failed events after a config fix"),
+    "demo": ("stream.commands.demo", "the demo of `make run`"),
+    "dev": ("stream.commands.dev", "local development services (Kafka broker, counter)"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser; modules that do not exist yet are left out."""
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    """The parser, with the full options of `command` (only names and help for the others)."""
     parser = argparse.ArgumentParser(prog="hubspot-stream", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for module_name in COMMAND_MODULES.values():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(subparsers)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if name == command:
+            importlib.import_module(module_name).register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_text)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    args = build_parser(command if command in COMMANDS else None).parse_args(arguments)
     code: int = args.func(args)
     return code
 

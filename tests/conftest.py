@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.kafka",
     "tests.fixtures.emulator",
     "tests.fixtures.redis",
+    "tests.fixtures.pipeline",
 ]

@@ -45,10 +45,3 @@ def build_counter_app(kafka: KafkaSettings, topic: str, app_id: str, data_dir: P
                   f"key={key} count={seen}", flush=True)
 
     return app
-
-
-def run_worker(app: Any, loglevel: str = "warning") -> None:
-    """Run the app as a faust worker in the foreground until SIGINT / SIGTERM."""
-    worker = faust.Worker(app, loglevel=loglevel, quiet=True, redirect_stdouts=False)
-    worker.spinner = None  # its terminal escapes would mangle line-oriented stdout
-    worker.execute_from_commandline()

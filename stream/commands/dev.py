@@ -45,7 +45,8 @@ def run_kafka(args: argparse.Namespace) -> int:
 
 def run_count(args: argparse.Namespace) -> int:
     """Consume `--topic` with a faust agent and print each message with a running count."""
-    from stream.agents.counter import build_counter_app, run_worker
+    from stream.agents.counter import build_counter_app
+    from stream.agents.worker import run_worker
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="hubspot-stream-counter-"))
     app = build_counter_app(KafkaSettings(), args.topic, args.app_id, data_dir)
