@@ -11,6 +11,8 @@ from typing import Any
 
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 _SECONDS_BELOW = 100_000_000_000  # epoch numbers below this are seconds (year 5138 in ms)
 
 
@@ -103,7 +105,7 @@ def _boolean(value: Any, _prop: PropertyType) -> str:
     raise ValueError("not a boolean")
 
 
-def _instant(value: Any) -> datetime:
+def instant(value: Any) -> datetime:
     """A moment in UTC from ISO-8601 text, a bare date, or epoch ms / s (number or text)."""
     if isinstance(value, bool):
         raise ValueError("boolean")
@@ -123,11 +125,11 @@ def _instant(value: Any) -> datetime:
 
 def _date(value: Any, _prop: PropertyType) -> str:
     # HubSpot answers INVALID_DATE for epoch ms not at midnight UTC: truncate to the UTC date.
-    return _instant(value).date().isoformat()
+    return instant(value).date().isoformat()
 
 
 def _datetime(value: Any, _prop: PropertyType) -> str:
-    return _instant(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return instant(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _enumeration(value: Any, prop: PropertyType) -> str:
@@ -155,3 +157,11 @@ _CONVERTERS = {
     "datetime": _datetime,
     "enumeration": _enumeration,
 }
+
+
+def temporal_kind(value: Any) -> str | None:
+    """"date" for `YYYY-MM-DD` text, "datetime" for ISO-8601 date-time text, else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return "date" if _DATE.match(text) else "datetime" if _DATETIME.match(text) else None

@@ -3,7 +3,6 @@ mode allows (ACTIONS.md Part B 6.9), keeping the cached definition in step."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -11,13 +10,11 @@ from typing import Any
 from stream.actions.base import ActionContext, ItemError
 from stream.actions.cache import EventDefinition
 from stream.actions.calls import call, item_error
-from stream.actions.coercion import PropertyType
+from stream.actions.coercion import PropertyType, temporal_kind
 from stream.actions.event_sends import event_definition, parse_definition
 from stream.errors import Reason
 
 DEFINITIONS = "/events/v3/event-definitions"
-_DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$")
 _PRIMARY = {"contacts": "CONTACT", "companies": "COMPANY", "deals": "DEAL", "tickets": "TICKET"}
 _BOOLEAN_OPTIONS = [
     {"label": "true", "value": "true", "hidden": False, "description": "True", "displayOrder": 1},
@@ -38,7 +35,7 @@ def property_definition(name: str, value: Any) -> dict[str, Any]:
         return {**body, "type": "enumeration", "options": _BOOLEAN_OPTIONS}
     if isinstance(value, int | float):
         return {**body, "type": "number"}
-    if isinstance(value, str) and _DATE.match(value.strip()):
+    if temporal_kind(value):
         return {**body, "type": "datetime"}
     return {**body, "type": "string"}
 

@@ -19,15 +19,18 @@ Coerced = dict[str, str] | ItemError
 
 
 async def property_types(
-    ctx: ActionContext, object_type: str, *, refresh: bool = False
+    ctx: ActionContext, object_type: str, *, refresh: bool = False, sensitive: bool = False
 ) -> PropertyTypes:
-    """The property types of `object_type` (`GET /crm/v3/properties/{type}`, cached with TTL)."""
+    """The property types of `object_type` (`GET /crm/v3/properties/{type}`, cached with TTL);
+    `sensitive` reads the sensitive ones (`?dataSensitivity=sensitive`)."""
     cache = ctx.caches.properties
+    key = f"{object_type}#sensitive" if sensitive else object_type
     if refresh:
-        cache.drop(object_type)
+        cache.drop(key)
+    params = {"dataSensitivity": "sensitive"} if sensitive else None
 
     async def load() -> PropertyTypes:
-        answer = await call(ctx, "GET", f"/crm/v3/properties/{object_type}")
+        answer = await call(ctx, "GET", f"/crm/v3/properties/{object_type}", params=params)
         if not answer.ok:
             message = (answer.body or {}).get("message", "") if isinstance(answer.body, dict) \
                 else ""
@@ -36,7 +39,7 @@ async def property_types(
         return {str(p["name"]): PropertyType.from_hubspot(p)
                 for p in answer.body.get("results", []) if isinstance(p, Mapping)}
 
-    return await cache.get_or_load(object_type, load)
+    return await cache.get_or_load(key, load)
 
 
 async def coerce_all(

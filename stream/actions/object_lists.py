@@ -1,0 +1,80 @@
+"""List membership for Custom Object V2: find or create a MANUAL list by name (cached), then
+one add-and-remove call per list for the whole batch (ACTIONS.md Part B 5.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from stream.actions.base import ActionContext, ItemError, ItemResult
+from stream.actions.calls import call, item_error
+from stream.actions.object_payload import ListMembership
+from stream.actions.object_types import object_type_id
+from stream.errors import Reason
+
+if TYPE_CHECKING:
+    from stream.actions.object_sync import Written
+
+
+async def update_lists(
+    ctx: ActionContext, written: Sequence[Written],
+    memberships: Sequence[ListMembership | None], results: list[ItemResult | None],
+) -> None:
+    """Add or remove each written record per its payloads' list membership."""
+    changes: dict[tuple[str, str], tuple[dict[str, list[int]], dict[str, list[int]], bool]] = {}
+    for record in written:
+        for index in record.indices:
+            membership = memberships[index]
+            if membership is None:
+                continue
+            key = (record.payload.object_type, membership.name)
+            adds, removes, create = changes.setdefault(key, ({}, {}, False))
+            target = adds if membership.add else removes
+            target.setdefault(record.record_id, []).append(index)
+            changes[key] = (adds, removes, create or membership.create)
+    for (object_type, name), (adds, removes, create) in changes.items():
+        list_id = await find_list(ctx, object_type, name, create=create)
+        error = list_id if isinstance(list_id, ItemError) else await _apply(
+            ctx, list_id, list(adds), list(removes))
+        if error is not None and error.http_status == 404:  # deleted in HubSpot: look again
+            ctx.caches.lists.drop((object_type_id(object_type), name))
+        if error is not None:
+            for record_id, indices in [*adds.items(), *removes.items()]:
+                for index in indices:
+                    results[index] = ItemResult("rejected", object_type, record_id, error=error)
+
+
+async def find_list(
+    ctx: ActionContext, object_type: str, name: str, *, create: bool
+) -> str | ItemError:
+    """The id of MANUAL list `name` (cached with TTL), created when allowed and absent."""
+    type_id = object_type_id(object_type)
+    key = (type_id, name)
+    cached = ctx.caches.lists.get(key)
+    if cached is not None:
+        return cached
+    answer = await call(ctx, "GET", f"/crm/v3/lists/object-type-id/{type_id}/name/{name}")
+    found = (answer.body or {}).get("list") if answer.ok else None
+    if found and found.get("processingType") != "MANUAL":
+        return ItemError(Reason.VALIDATION, f"List {name} is not a MANUAL list; HubSpot only "
+                         "changes memberships of MANUAL lists")
+    if not found and not create:
+        return ItemError(Reason.NOT_FOUND, f"List with name {name} does not exist in HubSpot. "
+                         "To create the list, set the 'Create List' field to true.")
+    if not found:
+        body = {"name": name, "objectTypeId": type_id, "processingType": "MANUAL"}
+        created = await call(ctx, "POST", "/crm/v3/lists", body)
+        if not created.ok:
+            return item_error(created.status, created.body)
+        found = created.body.get("list") or {}
+    list_id = str(found["listId"])
+    ctx.caches.lists.put(key, list_id)
+    return list_id
+
+
+async def _apply(
+    ctx: ActionContext, list_id: str, adds: list[str], removes: list[str]
+) -> ItemError | None:
+    body = {"recordIdsToAdd": adds, "recordIdsToRemove": removes}
+    answer = await call(ctx, "PUT", f"/crm/v3/lists/{list_id}/memberships/add-and-remove", body)
+    return None if answer.ok else item_error(answer.status, answer.body)
