@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stream.actions.base import ActionContext, ItemResult, rejected
+from stream.actions.base import ActionContext, ItemError, ItemResult, rejected
 from stream.actions.calls import call
 from stream.actions.company_payload import GROUP_ID_PROPERTY
+from stream.actions.record_search import search_one
 from stream.errors import Reason
 
-MAX_SEARCH_FIELDS = 5  # HubSpot: at most 5 filter groups per search
+SEARCH_FAILED = ("HubSpot returned 400 error while performing a company search. Please check if "
+                 "'Company Search Fields' contains valid properties defined in HubSpot.")
+NOT_UNIQUE = ("The search criteria defined by Company Search Fields returned more than one "
+              "companies. The update request will be rejected.")
 
 
 @dataclass
@@ -68,28 +72,13 @@ async def _known_group_ids(ctx: ActionContext, group_ids: list[str]) -> set[str]
 async def _search(
     ctx: ActionContext, company: MergedCompany, plan: Plan, results: list[ItemResult | None]
 ) -> None:
-    fields = dict(company.search_fields)
-    if len(fields) > MAX_SEARCH_FIELDS:
-        _settle(results, company, rejected(Reason.INVALID_PAYLOAD, f"At most "
-                f"{MAX_SEARCH_FIELDS} Company Search Fields are supported; got {len(fields)}"))
-        return
-    body = {"filterGroups": [{"filters": [{"propertyName": k, "operator": "EQ", "value": v}]}
-                             for k, v in fields.items()],
-            "properties": [GROUP_ID_PROPERTY], "limit": 2}
-    answer = await call(ctx, "POST", "/crm/v3/objects/companies/search", body)
-    if not answer.ok:
-        _settle(results, company, rejected(
-            Reason.VALIDATION, "HubSpot returned 400 error while performing a company search. "
-            "Please check if 'Company Search Fields' contains valid properties defined in "
-            "HubSpot.", http_status=answer.status))
-        return
-    matches = answer.body.get("results", [])
-    if int(answer.body.get("total", len(matches))) > 1:
-        _settle(results, company, rejected(
-            Reason.CONFLICT, "The search criteria defined by Company Search Fields returned "
-            "more than one companies. The update request will be rejected."))
-    elif matches:
-        plan.updates.append((company, str(matches[0]["id"])))
+    found = await search_one(ctx, "companies", company.search_fields, SEARCH_FAILED)
+    if isinstance(found, ItemError):
+        _settle(results, company, ItemResult("rejected", "companies", error=found))
+    elif found.count > 1:
+        _settle(results, company, rejected(Reason.CONFLICT, NOT_UNIQUE))
+    elif found.record_id is not None:
+        plan.updates.append((company, found.record_id))
     elif company.create:
         plan.upserts.append(company)
     else:

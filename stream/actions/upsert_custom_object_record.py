@@ -6,16 +6,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from stream.actions.associations import associate
 from stream.actions.base import (
     Action,
     ActionContext,
     BatchLimits,
+    ItemError,
     ItemResult,
     Payload,
+    delivered,
     invalid,
+    narrow,
+    rejected,
 )
+from stream.actions.calls import InputOutcome, write_batch
 from stream.actions.object_types import object_path
+from stream.actions.property_schema import coerce_all
+from stream.actions.record_search import Found, search_one
 from stream.actions.values import flag, flatten_properties, mapping, text
+from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
 
 CUSTOM_OBJECT_RECORD_FIELDS = (
@@ -84,11 +93,127 @@ def parse_association_label(label: str | None) -> tuple[str, int] | None:
     return category.strip(), int(type_id)
 
 
+SEARCH_FAILED = ("HubSpot returned 400 error while performing a custom object record search. "
+                 "Please check if 'Custom Object Search Fields' contains valid properties.")
+ASSOCIATE_SEARCH_FAILED = ("HubSpot returned 400 error while performing a search for the "
+                           "record to associate. Please check 'Search Fields to Associate'.")
+NOT_UNIQUE = ("The search criteria defined by Custom Object Record Search Fields returned more "
+              "than one records. The update request will be rejected.")
+ASSOCIATE_NOT_UNIQUE = ("Upsert Custom Object operation was completed but the association "
+                        "failed as the search association object returned more than one items.")
+
+
 async def upsert_custom_records(
     ctx: ActionContext, payloads: Sequence[Payload]
 ) -> list[ItemResult]:
-    """One result per payload, in input order."""
-    raise NotImplementedError
+    """Search, then batch/create (with the association inline) or batch/update plus a v4
+    batch association, per object type. One result per payload, in input order."""
+    records = narrow(payloads, CustomRecordPayload)
+    results: list[ItemResult | None] = [None] * len(records)
+    by_type: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        by_type.setdefault(record.object_type, []).append(index)
+    for object_type, indices in by_type.items():
+        coerced = await coerce_all(ctx, object_type, [records[i].properties for i in indices])
+        plans: list[_Plan] = []
+        for index, props in zip(indices, coerced, strict=True):
+            if isinstance(props, ItemError):
+                results[index] = ItemResult("rejected", object_type, error=props)
+                continue
+            plan = await _plan(ctx, records[index], index, props)
+            if isinstance(plan, ItemResult):
+                results[index] = plan
+            else:
+                plans.append(plan)
+        await _write(ctx, object_type, plans, results)
+    return [r or ItemResult("skipped") for r in results]
+
+
+@dataclass
+class _Plan:
+    index: int
+    properties: dict[str, str]
+    record_id: str | None
+    target: str | None
+    label: tuple[str, int] | None
+    target_not_unique: bool
+    to_type: str | None
+
+
+async def _plan(
+    ctx: ActionContext, record: CustomRecordPayload, index: int, props: dict[str, str]
+) -> _Plan | ItemResult:
+    found = await search_one(ctx, record.object_type, record.search_fields, SEARCH_FAILED)
+    if isinstance(found, ItemError):
+        return ItemResult("rejected", record.object_type, error=found)
+    if found.count > 1:
+        return rejected(Reason.CONFLICT, NOT_UNIQUE)
+    if found.count == 0 and not record.create_new:
+        return ItemResult("skipped", record.object_type)
+    target = Found(0)
+    if record.to_object_type and record.association and record.association_search:
+        searched = await search_one(ctx, record.to_object_type, record.association_search,
+                                    ASSOCIATE_SEARCH_FAILED)
+        if isinstance(searched, ItemError):
+            return ItemResult("rejected", record.object_type, error=searched)
+        target = searched
+    return _Plan(index, props, found.record_id, target.record_id if target.count == 1 else None,
+                 record.association, target.count > 1, record.to_object_type)
+
+
+async def _write(
+    ctx: ActionContext, object_type: str, plans: list[_Plan], results: list[ItemResult | None]
+) -> None:
+    creates = [p for p in plans if p.record_id is None]
+    updates = [p for p in plans if p.record_id is not None]
+    base = f"/crm/v3/objects/{object_type}/batch"
+    for start in range(0, len(creates), 100):
+        chunk = creates[start:start + 100]
+        outcomes = await write_batch(ctx, f"{base}/create", [_create_input(p) for p in chunk])
+        for plan, outcome in zip(chunk, outcomes, strict=True):
+            _settle(results, object_type, plan, outcome, created=True)
+    for start in range(0, len(updates), 100):
+        chunk = updates[start:start + 100]
+        inputs = [{"id": p.record_id, "properties": p.properties} for p in chunk]
+        outcomes = await write_batch(ctx, f"{base}/update", inputs)
+        for plan, outcome in zip(chunk, outcomes, strict=True):
+            _settle(results, object_type, plan, outcome, created=False)
+    await _associate_updates(ctx, object_type, updates, results)
+
+
+def _create_input(plan: _Plan) -> dict[str, Any]:
+    associations = [] if plan.target is None or plan.label is None else [
+        {"to": {"id": plan.target}, "types": [
+            {"associationCategory": plan.label[0], "associationTypeId": plan.label[1]}]}]
+    return {"properties": plan.properties, "associations": associations}
+
+
+def _settle(results: list[ItemResult | None], object_type: str, plan: _Plan,
+            outcome: InputOutcome, *, created: bool) -> None:
+    if outcome.result is None:
+        results[plan.index] = ItemResult("rejected", object_type, error=outcome.error)
+        return
+    plan.record_id = str(outcome.result["id"])
+    results[plan.index] = delivered(object_type, plan.record_id, created)
+    if plan.target_not_unique:
+        results[plan.index] = ItemResult("rejected", object_type, plan.record_id, created,
+                                         ItemError(Reason.CONFLICT, ASSOCIATE_NOT_UNIQUE))
+
+
+async def _associate_updates(ctx: ActionContext, object_type: str, updates: list[_Plan],
+                             results: list[ItemResult | None]) -> None:
+    groups: dict[tuple[str, str, int], list[_Plan]] = {}
+    for plan in updates:
+        delivered_ok = (results[plan.index] or ItemResult("failed")).status == "delivered"
+        if delivered_ok and plan.target and plan.label and plan.to_type:
+            groups.setdefault((plan.to_type, *plan.label), []).append(plan)
+    for (to_type, category, type_id), plans in groups.items():
+        pairs = [(str(p.record_id), str(p.target)) for p in plans]
+        failed = await associate(ctx, object_type, to_type, pairs, (category, type_id))
+        for plan, pair in zip(plans, pairs, strict=True):
+            if pair in failed:
+                results[plan.index] = ItemResult("rejected", object_type, plan.record_id,
+                                                 error=failed[pair])
 
 
 UPSERT_CUSTOM_OBJECT_RECORD = Action(
