@@ -64,7 +64,7 @@ async def hubspot_middleware(request: web.Request, handler: Handler) -> web.Stre
         state.log.record(entry, state.clock.now())
         if request.transport is not None:
             request.transport.abort()
-        raise
+        return web.Response(status=500)  # never written: the transport is gone
     except web.HTTPException as exc:
         response = error_response(ApiError(exc.status, exc.reason), correlation_id)
     response.headers.update(headers)

@@ -58,6 +58,7 @@ class DailyCounter:
 
     def other_used(self, now: float, limit: int) -> int:
         """Calls the other app has made today."""
+        self.roll(now)
         fraction = (now - self.day_start) / (self.day_end - self.day_start)
         return int(self.other_share * limit * fraction) + self.other_calls
 
