@@ -42,7 +42,7 @@ async def test_eq_is_case_insensitive_and_has_no_rate_headers(emulator: Emulator
 
 async def test_operators(emulator: EmulatorHandle) -> None:
     await _seed(emulator)
-    cases = [
+    cases: list[tuple[dict[str, Any], list[str]]] = [
         ({"propertyName": "email", "operator": "IN", "values": ["bob@example.com",
                                                               "cy@other.org"]},
          ["bob@example.com", "cy@other.org"]),
@@ -72,7 +72,7 @@ async def test_groups_are_ored_and_sorts_apply(emulator: EmulatorHandle) -> None
 
 
 async def test_limits_are_enforced(emulator: EmulatorHandle) -> None:
-    too_many = {"filterGroups": [{"filters": []}] * 6}
+    too_many: dict[str, Any] = {"filterGroups": [{"filters": []}] * 6}
     assert (await emulator.call("POST", SEARCH, too_many)).status == 400
     assert (await emulator.call("POST", SEARCH, {"limit": 201})).status == 400
     assert (await emulator.call("POST", SEARCH, {"limit": 100, "after": 9950})).status == 400
