@@ -127,6 +127,8 @@ def _numeric_id(value: Any) -> int | None:
 async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """Ensure definitions and properties per event name as sync mode allows, coerce values by
     the definition, send ≤ 500 per call. One result per payload, in input order."""
+    if not payloads:
+        return []
     events = narrow(payloads, CustomEventPayload)
     results: list[ItemResult | None] = [None] * len(events)
     groups: dict[tuple[str, str], list[int]] = {}
@@ -154,6 +156,8 @@ async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) ->
                     occurredAt=event.occurred_at)))
     errors = await send_occurrences(ctx, [body for _, body in sends])
     for (index, body), error in zip(sends, errors, strict=True):
+        if error is not None and "does not exist" in error.message:
+            ctx.caches.event_definitions.drop(events[index].event_name)  # stale definition
         results[index] = ItemResult("rejected", EVENTS, error=error) if error else \
             ItemResult("delivered", EVENTS, body["uuid"])
     return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from stream.actions.base import ActionContext, ItemError
@@ -104,10 +105,31 @@ async def _send(ctx: ActionContext, chunk: Sequence[Mapping[str, Any]]) -> list[
     answer = await call(ctx, "POST", SEND_BATCH, {"inputs": list(chunk)})
     if answer.ok:
         return [None] * len(chunk)
+    named = _errors_by_index(answer.body, len(chunk)) if answer.status == 400 else {}
+    if named:  # HubSpot named the bad occurrences: fail those, send the rest again
+        rest = [i for i in range(len(chunk)) if i not in named]
+        sent = iter(await _send(ctx, [chunk[i] for i in rest]))
+        return [named[i] if i in named else next(sent) for i in range(len(chunk))]
     if len(chunk) > 1 and answer.status in (400, 404, 409):
-        middle = len(chunk) // 2
+        middle = len(chunk) // 2  # a whole-batch 400 naming no input: bisect
         return [*await _send(ctx, chunk[:middle]), *await _send(ctx, chunk[middle:])]
-    return [item_error(answer.status, answer.body)] * len(chunk)
+    entries = _list_errors(answer.body)
+    error = item_error(answer.status, entries[0] if len(chunk) == 1 and entries else answer.body)
+    return [replace(error, http_status=answer.status)] * len(chunk)
+
+
+def _list_errors(body: Any) -> list[Mapping[str, Any]]:
+    errors = body.get("errors") if isinstance(body, Mapping) else None
+    return [e for e in errors or [] if isinstance(e, Mapping)]
+
+
+def _errors_by_index(body: Any, count: int) -> dict[int, ItemError]:
+    named: dict[int, ItemError] = {}
+    for entry in _list_errors(body):
+        for index in (entry.get("context") or {}).get("index", []):
+            if str(index).isdigit() and int(index) < count:
+                named[int(index)] = replace(item_error(None, entry), http_status=400)
+    return named
 
 
 def unknown_event(name: str) -> ItemError:

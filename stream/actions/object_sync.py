@@ -31,6 +31,8 @@ class Written:
 
 async def sync_objects(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """One result per payload, in input order (ACTIONS.md Part A 5)."""
+    if not payloads:
+        return []
     records = narrow(payloads, ObjectPayload)
     results: list[ItemResult | None] = [None] * len(records)
     groups: dict[tuple[str, str, str], list[int]] = {}

@@ -94,6 +94,8 @@ async def send_behavioral_events(
 ) -> list[ItemResult]:
     """Check names against the portal, coerce by each event's definition (cached), send in
     batches of ≤ 500 with a deterministic uuid. One result per payload, in input order."""
+    if not payloads:
+        return []
     events = narrow(payloads, BehavioralEventPayload)
     results: list[ItemResult | None] = [None] * len(events)
     by_name: dict[str, list[int]] = {}
@@ -120,6 +122,8 @@ async def send_behavioral_events(
                     objectId=event.object_id)))
     errors = await send_occurrences(ctx, [body for _, body in sends])
     for (index, body), error in zip(sends, errors, strict=True):
+        if error is not None and "does not exist" in error.message:
+            ctx.caches.event_definitions.drop(short_name(events[index].event_name))
         results[index] = ItemResult("rejected", EVENTS, error=error) if error else \
             ItemResult("delivered", EVENTS, body["uuid"])
     return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]

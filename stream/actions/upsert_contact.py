@@ -17,6 +17,7 @@ from stream.actions.base import (
     narrow,
     rejected,
 )
+from stream.actions.cache import PropertyTypes
 from stream.actions.calls import write_batch
 from stream.actions.contact_recovery import (
     CONTACTS,
@@ -27,7 +28,12 @@ from stream.actions.contact_recovery import (
     recover_conflicts,
 )
 from stream.actions.defaults import at, first_of
-from stream.actions.property_schema import coerce_all
+from stream.actions.property_schema import (
+    coerce_all,
+    coerce_item,
+    names_not_found,
+    property_types,
+)
 from stream.actions.values import email, flatten_properties, text, texts
 from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
@@ -91,11 +97,17 @@ def build_contact(
 async def upsert_contacts(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """Merge per email, coerce by property type, batch/upsert by email (≤ 100 per call), then
     recover 409 "Existing ID" and fix backward lifecycle moves. One result per payload."""
+    if not payloads:
+        return []
     contacts = narrow(payloads, ContactPayload)
     results: list[ItemResult | None] = [None] * len(contacts)
     merged = await _coerce_and_merge(ctx, contacts, results)
     for start in range(0, len(merged), 100):
-        await _upsert_chunk(ctx, merged[start:start + 100], results)
+        stale = await _upsert_chunk(ctx, merged[start:start + 100], results)
+        if stale:  # HubSpot lacks a property the cache knew: refresh once, recheck, retry
+            types = await property_types(ctx, "contacts", refresh=True)
+            retry = [c for c in stale if _still_valid(c, types, results)]
+            await _upsert_chunk(ctx, retry, results, retried=True)
     return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]
 
 
@@ -124,17 +136,34 @@ def _with_stage(contact: ContactPayload) -> dict[str, Any]:
     return item
 
 
+def _still_valid(
+    contact: MergedContact, types: PropertyTypes, results: list[ItemResult | None]
+) -> bool:
+    checked = coerce_item("contacts", contact.properties, types)
+    if isinstance(checked, ItemError):
+        _settle(results, contact, ItemResult("rejected", "contacts", error=checked))
+        return False
+    return True
+
+
 async def _upsert_chunk(
-    ctx: ActionContext, chunk: list[MergedContact], results: list[ItemResult | None]
-) -> None:
+    ctx: ActionContext, chunk: list[MergedContact], results: list[ItemResult | None],
+    *, retried: bool = False,
+) -> list[MergedContact]:
+    """Write one chunk; returns the contacts to retry after a property-not-found answer."""
+    if not chunk:
+        return []
     inputs = [{"id": c.email, "idProperty": "email",
                "properties": _properties(c, with_stage=True)} for c in chunk]
     outcomes = await write_batch(ctx, f"{CONTACTS}/batch/upsert", inputs)
     written: list[tuple[MergedContact, Mapping[str, Any]]] = []
     conflicts: list[tuple[MergedContact, str]] = []
+    stale: list[MergedContact] = []
     for contact, outcome in zip(chunk, outcomes, strict=True):
         existing = existing_id(outcome.error)
-        if outcome.result is not None:
+        if names_not_found(outcome.error) and not retried:
+            stale.append(contact)
+        elif outcome.result is not None:
             written.append((contact, outcome.result))
         elif existing is not None:
             conflicts.append((contact, existing))
@@ -153,6 +182,7 @@ async def _upsert_chunk(
         results[first] = delivered("contacts", contact_id, bool(result.get("new", False)))
         for index in later:
             results[index] = delivered("contacts", contact_id, False)
+    return stale
 
 
 def _properties(contact: MergedContact, *, with_stage: bool) -> dict[str, str]:

@@ -108,6 +108,8 @@ async def upsert_custom_records(
 ) -> list[ItemResult]:
     """Search, then batch/create (with the association inline) or batch/update plus a v4
     batch association, per object type. One result per payload, in input order."""
+    if not payloads:
+        return []
     records = narrow(payloads, CustomRecordPayload)
     results: list[ItemResult | None] = [None] * len(records)
     by_type: dict[str, list[int]] = {}
