@@ -154,7 +154,7 @@ async def _upsert_chunk(
     if not chunk:
         return []
     inputs = [{"id": c.email, "idProperty": "email",
-               "properties": _properties(c, with_stage=True)} for c in chunk]
+               "properties": _upsert_properties(c)} for c in chunk]
     outcomes = await write_batch(ctx, f"{CONTACTS}/batch/upsert", inputs)
     written: list[tuple[MergedContact, Mapping[str, Any]]] = []
     conflicts: list[tuple[MergedContact, str]] = []
@@ -185,9 +185,11 @@ async def _upsert_chunk(
     return stale
 
 
-def _properties(contact: MergedContact, *, with_stage: bool) -> dict[str, str]:
-    properties = {**contact.properties, "email": contact.email}
-    if with_stage and contact.stage:
+def _upsert_properties(contact: MergedContact) -> dict[str, str]:
+    # No `email` here: upsert by email sets it on create, and leaves the primary email of a
+    # contact matched through a secondary email alone.
+    properties = {k: v for k, v in contact.properties.items() if k != "email"}
+    if contact.stage:
         properties[LIFECYCLE] = contact.stage
     return properties
 
