@@ -106,8 +106,8 @@ ASSOCIATE_NOT_UNIQUE = ("Upsert Custom Object operation was completed but the as
 async def upsert_custom_records(
     ctx: ActionContext, payloads: Sequence[Payload]
 ) -> list[ItemResult]:
-    """Search, then batch/create (with the association inline) or batch/update plus a v4
-    batch association, per object type. One result per payload, in input order."""
+    """Search, then batch/create or batch/update, then v4 batch associations, per object
+    type. One result per payload, in input order."""
     if not payloads:
         return []
     records = narrow(payloads, CustomRecordPayload)
@@ -171,7 +171,8 @@ async def _write(
     base = f"/crm/v3/objects/{object_type}/batch"
     for start in range(0, len(creates), 100):
         chunk = creates[start:start + 100]
-        outcomes = await write_batch(ctx, f"{base}/create", [_create_input(p) for p in chunk])
+        outcomes = await write_batch(ctx, f"{base}/create",
+                                     [{"properties": p.properties} for p in chunk])
         for plan, outcome in zip(chunk, outcomes, strict=True):
             _settle(results, object_type, plan, outcome, created=True)
     for start in range(0, len(updates), 100):
@@ -180,14 +181,7 @@ async def _write(
         outcomes = await write_batch(ctx, f"{base}/update", inputs)
         for plan, outcome in zip(chunk, outcomes, strict=True):
             _settle(results, object_type, plan, outcome, created=False)
-    await _associate_updates(ctx, object_type, updates, results)
-
-
-def _create_input(plan: _Plan) -> dict[str, Any]:
-    associations = [] if plan.target is None or plan.label is None else [
-        {"to": {"id": plan.target}, "types": [
-            {"associationCategory": plan.label[0], "associationTypeId": plan.label[1]}]}]
-    return {"properties": plan.properties, "associations": associations}
+    await _associate(ctx, object_type, plans, results)
 
 
 def _settle(results: list[ItemResult | None], object_type: str, plan: _Plan,
@@ -202,17 +196,17 @@ def _settle(results: list[ItemResult | None], object_type: str, plan: _Plan,
                                          ItemError(Reason.CONFLICT, ASSOCIATE_NOT_UNIQUE))
 
 
-async def _associate_updates(ctx: ActionContext, object_type: str, updates: list[_Plan],
-                             results: list[ItemResult | None]) -> None:
+async def _associate(ctx: ActionContext, object_type: str, plans: list[_Plan],
+                     results: list[ItemResult | None]) -> None:
     groups: dict[tuple[str, str, int], list[_Plan]] = {}
-    for plan in updates:
+    for plan in plans:
         delivered_ok = (results[plan.index] or ItemResult("failed")).status == "delivered"
         if delivered_ok and plan.target and plan.label and plan.to_type:
             groups.setdefault((plan.to_type, *plan.label), []).append(plan)
-    for (to_type, category, type_id), plans in groups.items():
-        pairs = [(str(p.record_id), str(p.target)) for p in plans]
+    for (to_type, category, type_id), linked in groups.items():
+        pairs = [(str(p.record_id), str(p.target)) for p in linked]
         failed = await associate(ctx, object_type, to_type, pairs, (category, type_id))
-        for plan, pair in zip(plans, pairs, strict=True):
+        for plan, pair in zip(linked, pairs, strict=True):
             if pair in failed:
                 results[plan.index] = ItemResult("rejected", object_type, plan.record_id,
                                                  error=failed[pair])
