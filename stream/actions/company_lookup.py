@@ -13,7 +13,7 @@ from typing import Any
 from stream.actions.base import ActionContext, ItemError, ItemResult, rejected
 from stream.actions.calls import call
 from stream.actions.company_payload import GROUP_ID_PROPERTY
-from stream.actions.record_search import search_one
+from stream.actions.record_search import Found, search_many
 from stream.errors import Reason
 
 SEARCH_FAILED = ("HubSpot returned 400 error while performing a company search. Please check if "
@@ -48,11 +48,16 @@ async def locate(
     lookup = [c for c in merged if c.search_fields or not c.create]
     known = await _known_group_ids(ctx, [c.group_id for c in lookup])
     plan = Plan()
+    unknown = [c for c in lookup if c.group_id not in known]
+    searched = [c for c in unknown if c.search_fields]
+    found = await search_many(ctx, "companies", [c.search_fields for c in searched],
+                              SEARCH_FAILED)
+    matches = {id(c): f for c, f in zip(searched, found, strict=True)}
     for company in merged:
-        if company not in lookup or company.group_id in known:
+        if company not in unknown:
             plan.upserts.append(company)
-        elif company.search_fields:
-            await _search(ctx, company, plan, results)
+        elif id(company) in matches:
+            _place(company, matches[id(company)], plan, results)
         else:
             _settle(results, company, ItemResult("skipped", "companies"))
     return plan
@@ -69,10 +74,8 @@ async def _known_group_ids(ctx: ActionContext, group_ids: list[str]) -> set[str]
     return known
 
 
-async def _search(
-    ctx: ActionContext, company: MergedCompany, plan: Plan, results: list[ItemResult | None]
-) -> None:
-    found = await search_one(ctx, "companies", company.search_fields, SEARCH_FAILED)
+def _place(company: MergedCompany, found: Found | ItemError, plan: Plan,
+           results: list[ItemResult | None]) -> None:
     if isinstance(found, ItemError):
         _settle(results, company, ItemResult("rejected", "companies", error=found))
     elif found.count > 1:

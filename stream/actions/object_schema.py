@@ -58,8 +58,21 @@ async def object_property_types(
             errors.update({p: problem for p, r in enumerate(records)
                            if p not in errors and _needed(types, r)})
         else:
-            types = {**types, **{n: PropertyType.from_hubspot(d) for n, d in definitions.items()}}
+            types = {**types, **_remember(ctx, object_type, definitions)}
     return types, errors
+
+
+def _remember(ctx: ActionContext, object_type: str,
+              definitions: Mapping[str, Mapping[str, Any]]) -> dict[str, PropertyType]:
+    """Add the created properties to the cached types, so the next batch reads nothing."""
+    created = {name: PropertyType.from_hubspot(d) for name, d in definitions.items()}
+    for key, sensitive in ((object_type, False), (f"{object_type}#sensitive", True)):
+        cached = ctx.caches.properties.get(key)
+        if cached is not None:
+            ctx.caches.properties.put(key, {**cached, **{
+                n: t for n, t in created.items()
+                if (definitions[n].get("dataSensitivity") == "sensitive") == sensitive}})
+    return created
 
 
 async def _all_types(
@@ -86,8 +99,7 @@ async def _create(
 ) -> ItemError | None:
     answer = await call(ctx, "POST", f"/crm/v3/properties/{object_type}/batch/create",
                         {"inputs": definitions})
-    ctx.caches.properties.drop(object_type)
-    ctx.caches.properties.drop(f"{object_type}#sensitive")
-    if answer.ok or answer.status == 409:
-        return None
-    return item_error(answer.status, answer.body)
+    if answer.status == 409:  # another worker created some meanwhile: read them next time
+        ctx.caches.properties.drop(object_type)
+        ctx.caches.properties.drop(f"{object_type}#sensitive")
+    return None if answer.ok or answer.status == 409 else item_error(answer.status, answer.body)

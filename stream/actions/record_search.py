@@ -3,7 +3,7 @@ each search field an OR alternative, more than one match is not unique)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from stream.actions.base import ActionContext, ItemError
@@ -11,6 +11,8 @@ from stream.actions.calls import call
 from stream.errors import Reason
 
 MAX_SEARCH_FIELDS = 5
+MAX_IN_VALUES = 100
+MAX_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,50 @@ async def search_one(
     matches = answer.body.get("results", [])
     total = int(answer.body.get("total", len(matches)))
     return Found(min(total, 2), str(matches[0]["id"]) if matches else None)
+
+
+async def search_many(
+    ctx: ActionContext, object_type: str, searches: Sequence[Mapping[str, str] | None],
+    failure: str,
+) -> list[Found | ItemError]:
+    """`search_one` for each entry, in order. Entries that search one and the same property
+    share `IN` searches (≤ 100 values per call) instead of one search per record."""
+    answers: list[Found | ItemError | None] = [None] * len(searches)
+    by_key: dict[str, list[int]] = {}
+    for position, fields in enumerate(searches):
+        if fields and len(fields) == 1:
+            by_key.setdefault(next(iter(fields)), []).append(position)
+    for key, positions in by_key.items():
+        if len(positions) < 2:
+            continue
+        for start in range(0, len(positions), MAX_IN_VALUES):
+            chunk = positions[start:start + MAX_IN_VALUES]
+            values = [str(searches[p][key]) for p in chunk]  # type: ignore[index]
+            found = await _search_in(ctx, object_type, key, values, failure)
+            for position, value in zip(chunk, values, strict=True):
+                answers[position] = found if isinstance(found, ItemError) or found is None \
+                    else found.get(value.lower(), Found(0))
+    for position, fields in enumerate(searches):
+        if answers[position] is None:
+            answers[position] = await search_one(ctx, object_type, fields, failure)
+    return [a for a in answers if a is not None]
+
+
+async def _search_in(
+    ctx: ActionContext, object_type: str, key: str, values: list[str], failure: str
+) -> dict[str, Found] | ItemError | None:
+    """Matches per lower-cased value, or None when there are too many to page through here."""
+    body = {"filterGroups": [{"filters": [{"propertyName": key, "operator": "IN",
+                                           "values": sorted({v.lower() for v in values})}]}],
+            "properties": [key], "limit": MAX_PAGE}
+    answer = await call(ctx, "POST", f"/crm/v3/objects/{object_type}/search", body)
+    if not answer.ok:
+        return ItemError(Reason.VALIDATION, failure, answer.status)
+    if int(answer.body.get("total", 0)) > MAX_PAGE:
+        return None
+    found: dict[str, Found] = {}
+    for result in answer.body.get("results", []):
+        value = str((result.get("properties") or {}).get(key, "")).lower()
+        seen = found.get(value)
+        found[value] = Found(2, seen.record_id) if seen else Found(1, str(result["id"]))
+    return found

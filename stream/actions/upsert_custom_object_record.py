@@ -22,7 +22,7 @@ from stream.actions.base import (
 from stream.actions.calls import InputOutcome, write_batch
 from stream.actions.object_types import object_path
 from stream.actions.property_schema import coerce_all
-from stream.actions.record_search import Found, search_one
+from stream.actions.record_search import Found, search_many
 from stream.actions.values import flag, flatten_properties, mapping, text
 from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
@@ -117,12 +117,18 @@ async def upsert_custom_records(
         by_type.setdefault(record.object_type, []).append(index)
     for object_type, indices in by_type.items():
         coerced = await coerce_all(ctx, object_type, [records[i].properties for i in indices])
-        plans: list[_Plan] = []
+        valid: list[tuple[int, dict[str, str]]] = []
         for index, props in zip(indices, coerced, strict=True):
             if isinstance(props, ItemError):
                 results[index] = ItemResult("rejected", object_type, error=props)
-                continue
-            plan = await _plan(ctx, records[index], index, props)
+            else:
+                valid.append((index, props))
+        found = await search_many(ctx, object_type,
+                                  [records[i].search_fields for i, _ in valid], SEARCH_FAILED)
+        targets = await _targets(ctx, [records[i] for i, _ in valid])
+        plans: list[_Plan] = []
+        for (index, props), match, target in zip(valid, found, targets, strict=True):
+            plan = _plan(records[index], index, props, match, target)
             if isinstance(plan, ItemResult):
                 results[index] = plan
             else:
@@ -142,23 +148,32 @@ class _Plan:
     to_type: str | None
 
 
-async def _plan(
-    ctx: ActionContext, record: CustomRecordPayload, index: int, props: dict[str, str]
-) -> _Plan | ItemResult:
-    found = await search_one(ctx, record.object_type, record.search_fields, SEARCH_FAILED)
-    if isinstance(found, ItemError):
-        return ItemResult("rejected", record.object_type, error=found)
+async def _targets(ctx: ActionContext,
+                   records: list[CustomRecordPayload]) -> list[Found | ItemError]:
+    """The association target of each record (Found(0) when it asks for none)."""
+    targets: list[Found | ItemError] = [Found(0)] * len(records)
+    by_type: dict[str, list[int]] = {}
+    for position, record in enumerate(records):
+        if record.to_object_type and record.association and record.association_search:
+            by_type.setdefault(record.to_object_type, []).append(position)
+    for to_type, positions in by_type.items():
+        searches = [records[p].association_search for p in positions]
+        for position, found in zip(positions, await search_many(
+                ctx, to_type, searches, ASSOCIATE_SEARCH_FAILED), strict=True):
+            targets[position] = found
+    return targets
+
+
+def _plan(record: CustomRecordPayload, index: int, props: dict[str, str],
+          found: Found | ItemError, target: Found | ItemError) -> _Plan | ItemResult:
+    for searched in (found, target):
+        if isinstance(searched, ItemError):
+            return ItemResult("rejected", record.object_type, error=searched)
+    assert isinstance(found, Found) and isinstance(target, Found)
     if found.count > 1:
         return rejected(Reason.CONFLICT, NOT_UNIQUE)
     if found.count == 0 and not record.create_new:
         return ItemResult("skipped", record.object_type)
-    target = Found(0)
-    if record.to_object_type and record.association and record.association_search:
-        searched = await search_one(ctx, record.to_object_type, record.association_search,
-                                    ASSOCIATE_SEARCH_FAILED)
-        if isinstance(searched, ItemError):
-            return ItemResult("rejected", record.object_type, error=searched)
-        target = searched
     return _Plan(index, props, found.record_id, target.record_id if target.count == 1 else None,
                  record.association, target.count > 1, record.to_object_type)
 
