@@ -130,3 +130,12 @@ def delivered(object_type: str, object_id: str, created: bool | None = None) -> 
 def rejected(reason: Reason, message: str, **detail: Any) -> ItemResult:
     """A rejected outcome (not retried) with its error."""
     return ItemResult("rejected", error=ItemError(reason, message, **detail))
+
+
+def refused(
+    object_type: str | None, error: ItemError | None, object_id: str | None = None
+) -> ItemResult:
+    """The outcome of a record HubSpot did not take: `failed` when replaying it could help
+    (`error.retryable`), else `rejected`."""
+    status: ItemStatus = "failed" if error is not None and error.retryable else "rejected"
+    return ItemResult(status, object_type, object_id, error=error)

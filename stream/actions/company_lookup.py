@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stream.actions.base import ActionContext, ItemError, ItemResult, rejected
+from stream.actions.base import ActionContext, ItemError, ItemResult, refused, rejected
 from stream.actions.calls import call
 from stream.actions.company_payload import GROUP_ID_PROPERTY
 from stream.actions.record_search import Found, search_many
@@ -77,7 +77,7 @@ async def _known_group_ids(ctx: ActionContext, group_ids: list[str]) -> set[str]
 def _place(company: MergedCompany, found: Found | ItemError, plan: Plan,
            results: list[ItemResult | None]) -> None:
     if isinstance(found, ItemError):
-        _settle(results, company, ItemResult("rejected", "companies", error=found))
+        _settle(results, company, refused("companies", found))
     elif found.count > 1:
         _settle(results, company, rejected(Reason.CONFLICT, NOT_UNIQUE))
     elif found.record_id is not None:

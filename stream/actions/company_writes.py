@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stream.actions.associations import associate
-from stream.actions.base import ActionContext, ItemError, ItemResult, Payload, delivered, narrow
+from stream.actions.base import (
+    ActionContext,
+    ItemError,
+    ItemResult,
+    Payload,
+    delivered,
+    narrow,
+    refused,
+)
 from stream.actions.calls import call, item_error, write_batch
 from stream.actions.company_contacts import resolve_contacts
 from stream.actions.company_lookup import MergedCompany, locate
@@ -33,7 +41,7 @@ async def upsert_companies(ctx: ActionContext, payloads: Sequence[Payload]) -> l
     results: list[ItemResult | None] = [None] * len(companies)
     problem = await ensure_group_id_property(ctx)
     if problem is not None:
-        return [ItemResult("rejected", "companies", error=problem)] * len(companies)
+        return [refused("companies", problem)] * len(companies)
     contact_ids = await resolve_contacts(ctx, companies, results)
     merged = await _coerce_and_merge(ctx, companies, results)
     plan = await locate(ctx, merged, results)
@@ -65,7 +73,7 @@ async def _coerce_and_merge(
         if results[index] is not None:
             continue  # already rejected (contact unknown)
         if isinstance(coerced, ItemError):
-            results[index] = ItemResult("rejected", "companies", error=coerced)
+            results[index] = refused("companies", coerced)
             continue
         company = companies[index]
         entry = merged.setdefault(company.group_id, MergedCompany(company.group_id))
@@ -126,7 +134,7 @@ async def _send(
                 continue
             if outcome.result is None:
                 for index in company.indices:
-                    results[index] = ItemResult("rejected", "companies", error=outcome.error)
+                    results[index] = refused("companies", outcome.error)
                 continue
             company_id = str(outcome.result["id"])
             written.ids[company.group_id] = company_id
@@ -150,7 +158,7 @@ async def _associate(
     failed = await associate(ctx, "companies", "contacts", list(pairs.values()))
     for index, pair in pairs.items():
         if pair in failed:
-            results[index] = ItemResult("rejected", "companies", pair[0], error=failed[pair])
+            results[index] = refused("companies", failed[pair], pair[0])
 
 
 def _delivered(result: ItemResult | None) -> bool:

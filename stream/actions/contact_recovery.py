@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stream.actions.base import ActionContext, ItemError, ItemResult
+from stream.actions.base import ActionContext, ItemError, ItemResult, refused
 from stream.actions.calls import InputOutcome, write_batch
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -59,7 +59,7 @@ async def recover_conflicts(
                     written.append((contact, {**outcome.result, "new": False}))
                 else:
                     for index in contact.indices:
-                        results[index] = ItemResult("rejected", "contacts", error=outcome.error)
+                        results[index] = refused("contacts", outcome.error)
     return written
 
 

@@ -19,6 +19,7 @@ from stream.actions.base import (
     Payload,
     invalid,
     narrow,
+    refused,
     rejected,
 )
 from stream.actions.defaults import at, first_of
@@ -141,13 +142,13 @@ async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) ->
                                              samples)
         if isinstance(definition, ItemError):
             for index in indices:
-                results[index] = ItemResult("rejected", EVENTS, error=definition)
+                results[index] = refused(EVENTS, definition)
             continue
         label = f"event {definition.fully_qualified_name}"
         for index in indices:
             coerced = coerce_item(label, events[index].properties, definition.properties)
             if isinstance(coerced, ItemError):
-                results[index] = ItemResult("rejected", EVENTS, error=coerced)
+                results[index] = refused(EVENTS, coerced)
             else:
                 event = events[index]
                 sends.append((index, occurrence(
@@ -158,7 +159,7 @@ async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) ->
     for (index, body), error in zip(sends, errors, strict=True):
         if error is not None and "does not exist" in error.message:
             ctx.caches.event_definitions.drop(events[index].event_name)  # stale definition
-        results[index] = ItemResult("rejected", EVENTS, error=error) if error else \
+        results[index] = refused(EVENTS, error) if error else \
             ItemResult("delivered", EVENTS, body["uuid"])
     return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from stream.actions.associations import Pair, associate, dissociate
-from stream.actions.base import ActionContext, ItemResult
+from stream.actions.base import ActionContext, ItemResult, refused
 from stream.actions.calls import call, write_batch
 from stream.actions.object_payload import AssociationSpec
 
@@ -43,8 +43,7 @@ async def link_records(
             for record, pair in pairs:
                 if pair in failed:
                     for index in record.indices:
-                        results[index] = ItemResult("rejected", from_type, record.record_id,
-                                                    error=failed[pair])
+                        results[index] = refused(from_type, failed[pair], record.record_id)
 
 
 def _target(spec: AssociationSpec) -> Target:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from stream.actions.base import ActionContext, ItemError, ItemResult
+from stream.actions.base import ActionContext, ItemError, ItemResult, refused
 from stream.actions.calls import call, item_error
 from stream.actions.object_payload import ListMembership
 from stream.actions.object_types import object_type_id
@@ -41,7 +41,7 @@ async def update_lists(
         if error is not None:
             for record_id, indices in [*adds.items(), *removes.items()]:
                 for index in indices:
-                    results[index] = ItemResult("rejected", object_type, record_id, error=error)
+                    results[index] = refused(object_type, error, record_id)
 
 
 async def find_list(

@@ -8,7 +8,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from stream.actions.base import ActionContext, ItemError, ItemResult, Payload, delivered, narrow
+from stream.actions.base import (
+    ActionContext,
+    ItemError,
+    ItemResult,
+    Payload,
+    delivered,
+    narrow,
+    refused,
+)
 from stream.actions.calls import InputOutcome, write_batch
 from stream.actions.coercion import instant
 from stream.actions.object_links import link_records
@@ -104,7 +112,7 @@ async def _write_group(
         coerced = errors.get(position) or coerce_item(
             object_type, {**payload.properties, **payload.sensitive_properties}, types)
         if isinstance(coerced, ItemError):
-            _settle(results, indices, ItemResult("rejected", object_type, error=coerced))
+            _settle(results, indices, refused(object_type, coerced))
         else:
             ready.append((payload, indices, coerced))
     written: list[Written] = []
@@ -152,7 +160,7 @@ def _result(object_type: str, path: str, outcome: InputOutcome) -> ItemResult:
         return ItemResult("skipped", object_type)  # sync mode update: never creates
     if path.endswith("create") and category in ("CONFLICT", "OBJECT_ALREADY_EXISTS"):
         return ItemResult("skipped", object_type)  # sync mode add: never updates
-    return ItemResult("rejected", object_type, error=error)
+    return refused(object_type, error)
 
 
 def _settle(results: list[ItemResult | None], indices: list[int], result: ItemResult) -> None:

@@ -16,6 +16,7 @@ from stream.actions.base import (
     Payload,
     invalid,
     narrow,
+    refused,
     rejected,
 )
 from stream.actions.defaults import at, first_of
@@ -113,7 +114,7 @@ async def send_behavioral_events(
         for position, index in enumerate(indices):
             outcome = coerced[position] if definition else unknown_event(name)
             if isinstance(outcome, ItemError):
-                results[index] = ItemResult("rejected", EVENTS, error=outcome)
+                results[index] = refused(EVENTS, outcome)
             else:
                 event = events[index]
                 sends.append((index, occurrence(
@@ -124,7 +125,7 @@ async def send_behavioral_events(
     for (index, body), error in zip(sends, errors, strict=True):
         if error is not None and "does not exist" in error.message:
             ctx.caches.event_definitions.drop(short_name(events[index].event_name))
-        results[index] = ItemResult("rejected", EVENTS, error=error) if error else \
+        results[index] = refused(EVENTS, error) if error else \
             ItemResult("delivered", EVENTS, body["uuid"])
     return [r or rejected(Reason.INTERNAL, "no outcome") for r in results]
 

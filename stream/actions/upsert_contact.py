@@ -15,6 +15,7 @@ from stream.actions.base import (
     Payload,
     delivered,
     narrow,
+    refused,
     rejected,
 )
 from stream.actions.cache import PropertyTypes
@@ -118,7 +119,7 @@ async def _coerce_and_merge(
     merged: dict[str, MergedContact] = {}
     for index, coerced in enumerate(await coerce_all(ctx, "contacts", items)):
         if isinstance(coerced, ItemError):
-            results[index] = ItemResult("rejected", "contacts", error=coerced)
+            results[index] = refused("contacts", coerced)
             continue
         email = contacts[index].email
         entry = merged.setdefault(email, MergedContact(email, {}, []))
@@ -141,7 +142,7 @@ def _still_valid(
 ) -> bool:
     checked = coerce_item("contacts", contact.properties, types)
     if isinstance(checked, ItemError):
-        _settle(results, contact, ItemResult("rejected", "contacts", error=checked))
+        _settle(results, contact, refused("contacts", checked))
         return False
     return True
 
@@ -168,14 +169,13 @@ async def _upsert_chunk(
         elif existing is not None:
             conflicts.append((contact, existing))
         else:
-            _settle(results, contact, ItemResult("rejected", "contacts", error=outcome.error))
+            _settle(results, contact, refused("contacts", outcome.error))
     written += await recover_conflicts(ctx, conflicts, results)
     stage_errors = await fix_lifecycle(ctx, written)
     for contact, result in written:
         contact_id = str(result["id"])
         if contact_id in stage_errors:
-            _settle(results, contact, ItemResult("rejected", "contacts", contact_id,
-                                                 error=stage_errors[contact_id]))
+            _settle(results, contact, refused("contacts", stage_errors[contact_id], contact_id))
             continue
         ctx.caches.contact_ids.put(contact.email, contact_id)
         first, *later = contact.indices

@@ -17,6 +17,7 @@ from stream.actions.base import (
     delivered,
     invalid,
     narrow,
+    refused,
     rejected,
 )
 from stream.actions.calls import InputOutcome, write_batch
@@ -120,7 +121,7 @@ async def upsert_custom_records(
         valid: list[tuple[int, dict[str, str]]] = []
         for index, props in zip(indices, coerced, strict=True):
             if isinstance(props, ItemError):
-                results[index] = ItemResult("rejected", object_type, error=props)
+                results[index] = refused(object_type, props)
             else:
                 valid.append((index, props))
         found = await search_many(ctx, object_type,
@@ -168,7 +169,7 @@ def _plan(record: CustomRecordPayload, index: int, props: dict[str, str],
           found: Found | ItemError, target: Found | ItemError) -> _Plan | ItemResult:
     for searched in (found, target):
         if isinstance(searched, ItemError):
-            return ItemResult("rejected", record.object_type, error=searched)
+            return refused(record.object_type, searched)
     assert isinstance(found, Found) and isinstance(target, Found)
     if found.count > 1:
         return rejected(Reason.CONFLICT, NOT_UNIQUE)
@@ -202,7 +203,7 @@ async def _write(
 def _settle(results: list[ItemResult | None], object_type: str, plan: _Plan,
             outcome: InputOutcome, *, created: bool) -> None:
     if outcome.result is None:
-        results[plan.index] = ItemResult("rejected", object_type, error=outcome.error)
+        results[plan.index] = refused(object_type, outcome.error)
         return
     plan.record_id = str(outcome.result["id"])
     results[plan.index] = delivered(object_type, plan.record_id, created)
@@ -223,8 +224,7 @@ async def _associate(ctx: ActionContext, object_type: str, plans: list[_Plan],
         failed = await associate(ctx, object_type, to_type, pairs, (category, type_id))
         for plan, pair in zip(linked, pairs, strict=True):
             if pair in failed:
-                results[plan.index] = ItemResult("rejected", object_type, plan.record_id,
-                                                 error=failed[pair])
+                results[plan.index] = refused(object_type, failed[pair], plan.record_id)
 
 
 UPSERT_CUSTOM_OBJECT_RECORD = Action(
