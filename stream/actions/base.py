@@ -8,6 +8,7 @@ input, in input order. perform_batch raises RetryableError when the whole batch 
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +93,24 @@ class PayloadBuilder(Protocol):
 
 
 BatchPerformer = Callable[[ActionContext, Sequence[Payload]], Awaitable[list[ItemResult]]]
+
+
+def batch_performer(perform: BatchPerformer) -> BatchPerformer:
+    """The perform_batch contract around `perform`: an empty batch makes no call, and a
+    RejectedError that concerns the whole batch (e.g. the object type's properties cannot be
+    read) becomes one rejected outcome per input instead of an exception."""
+
+    @functools.wraps(perform)
+    async def performer(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
+        if not payloads:
+            return []
+        try:
+            return await perform(ctx, payloads)
+        except RejectedError as exc:
+            return [ItemResult("rejected", error=ItemError(exc.reason, exc.message))] * len(
+                payloads)
+
+    return performer
 
 
 @dataclass(frozen=True)

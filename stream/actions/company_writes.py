@@ -13,6 +13,7 @@ from stream.actions.base import (
     ItemError,
     ItemResult,
     Payload,
+    batch_performer,
     delivered,
     narrow,
     refused,
@@ -33,10 +34,9 @@ GROUP_ID_DEFINITION = {
 }
 
 
+@batch_performer
 async def upsert_companies(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """One result per payload, in input order (ACTIONS.md Part A 2)."""
-    if not payloads:
-        return []
     companies = narrow(payloads, CompanyPayload)
     results: list[ItemResult | None] = [None] * len(companies)
     problem = await ensure_group_id_property(ctx)

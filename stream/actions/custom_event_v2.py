@@ -17,6 +17,7 @@ from stream.actions.base import (
     ItemError,
     ItemResult,
     Payload,
+    batch_performer,
     invalid,
     narrow,
     refused,
@@ -125,11 +126,10 @@ def _numeric_id(value: Any) -> int | None:
     return None
 
 
+@batch_performer
 async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """Ensure definitions and properties per event name as sync mode allows, coerce values by
     the definition, send ≤ 500 per call. One result per payload, in input order."""
-    if not payloads:
-        return []
     events = narrow(payloads, CustomEventPayload)
     results: list[ItemResult | None] = [None] * len(events)
     groups: dict[tuple[str, str], list[int]] = {}

@@ -13,6 +13,7 @@ from stream.actions.base import (
     ItemError,
     ItemResult,
     Payload,
+    batch_performer,
     delivered,
     narrow,
     refused,
@@ -37,10 +38,9 @@ class Written:
     indices: list[int]
 
 
+@batch_performer
 async def sync_objects(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """One result per payload, in input order (ACTIONS.md Part A 5)."""
-    if not payloads:
-        return []
     records = narrow(payloads, ObjectPayload)
     results: list[ItemResult | None] = [None] * len(records)
     groups: dict[tuple[str, str, str], list[int]] = {}

@@ -14,6 +14,7 @@ from stream.actions.base import (
     ItemError,
     ItemResult,
     Payload,
+    batch_performer,
     invalid,
     narrow,
     refused,
@@ -90,13 +91,12 @@ def build_behavioral_event(
     )
 
 
+@batch_performer
 async def send_behavioral_events(
     ctx: ActionContext, payloads: Sequence[Payload]
 ) -> list[ItemResult]:
     """Check names against the portal, coerce by each event's definition (cached), send in
     batches of ≤ 500 with a deterministic uuid. One result per payload, in input order."""
-    if not payloads:
-        return []
     events = narrow(payloads, BehavioralEventPayload)
     results: list[ItemResult | None] = [None] * len(events)
     by_name: dict[str, list[int]] = {}

@@ -13,6 +13,7 @@ from stream.actions.base import (
     ItemError,
     ItemResult,
     Payload,
+    batch_performer,
     delivered,
     narrow,
     refused,
@@ -95,11 +96,10 @@ def build_contact(
     )
 
 
+@batch_performer
 async def upsert_contacts(ctx: ActionContext, payloads: Sequence[Payload]) -> list[ItemResult]:
     """Merge per email, coerce by property type, batch/upsert by email (≤ 100 per call), then
     recover 409 "Existing ID" and fix backward lifecycle moves. One result per payload."""
-    if not payloads:
-        return []
     contacts = narrow(payloads, ContactPayload)
     results: list[ItemResult | None] = [None] * len(contacts)
     merged = await _coerce_and_merge(ctx, contacts, results)

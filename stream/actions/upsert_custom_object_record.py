@@ -14,6 +14,7 @@ from stream.actions.base import (
     ItemError,
     ItemResult,
     Payload,
+    batch_performer,
     delivered,
     invalid,
     narrow,
@@ -104,13 +105,12 @@ ASSOCIATE_NOT_UNIQUE = ("Upsert Custom Object operation was completed but the as
                         "failed as the search association object returned more than one items.")
 
 
+@batch_performer
 async def upsert_custom_records(
     ctx: ActionContext, payloads: Sequence[Payload]
 ) -> list[ItemResult]:
     """Search, then batch/create or batch/update, then v4 batch associations, per object
     type. One result per payload, in input order."""
-    if not payloads:
-        return []
     records = narrow(payloads, CustomRecordPayload)
     results: list[ItemResult | None] = [None] * len(records)
     by_type: dict[str, list[int]] = {}

@@ -84,3 +84,14 @@ def test_bare_base_name_is_rejected_with_the_forms_that_work() -> None:
 def test_association_label_must_be_category_and_type_id() -> None:
     with pytest.raises(RejectedError, match="CATEGORY:typeId"):
         deal("x", associationLabel="primary")
+
+
+async def test_unknown_object_type_rejects_every_record_instead_of_raising(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    payloads = [build_custom_record({"objectType": "p_nothing", "properties": {"a": i}},
+                                    message_id=str(i), mapping_id="m") for i in range(2)]
+    results = await UPSERT_CUSTOM_OBJECT_RECORD.perform_batch(ctx, payloads)
+    assert [r.status for r in results] == ["rejected", "rejected"]
+    assert results[0].error is not None
+    assert "p_nothing" in results[0].error.message
