@@ -147,3 +147,18 @@ def test_engage_audience_membership_follows_the_computation_key() -> None:
         "traits_or_props": {"vip_users": False}}, message_id="1", mapping_id="m")
     assert payload.list_membership is not None
     assert (payload.list_membership.name, payload.list_membership.add) == ("vip_users", False)
+
+
+async def test_dissociations_remove_the_label_found_by_read(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    link = {"object_type": "company", "association_label": "HUBSPOT_DEFINED:279",
+            "id_field_name": "hs_object_id"}
+    company_id = await create_record(emulator, "companies", {"name": "Acme"})
+    first = await sync(ctx, [contact(1, associations=[{**link, "id_field_value": company_id}])])
+    assert len(await emulator.associations("contacts", "companies")) == 1
+    results = await sync(ctx, [contact(1, dissociations=[{**link,
+                                                          "id_field_value": company_id}])])
+    assert results[0].object_id == first[0].object_id
+    assert results[0].status == "delivered"
+    assert await emulator.associations("contacts", "companies") == []
