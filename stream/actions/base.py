@@ -19,6 +19,7 @@ from stream.mappings.fields import FieldSpec
 
 if TYPE_CHECKING:
     from stream.actions.cache import ActionCaches
+    from stream.actions.calls import Requester
 
 ItemStatus = Literal["delivered", "skipped", "rejected", "failed"]
 
@@ -78,7 +79,7 @@ class ActionContext:
     One context per destination per worker; its caches are shared by every action call.
     """
 
-    client: Any
+    client: Requester
     caches: ActionCaches
     settings: DestinationSettings = field(default_factory=DestinationSettings)
     clock: Callable[[], float] = time.monotonic

@@ -54,8 +54,7 @@ async def call(
     params: Mapping[str, str] | None = None,
 ) -> Answer:
     """One request; raises RetryableError (429/5xx/timeouts) or FatalError (auth)."""
-    requester: Requester = ctx.client
-    return await requester.request(method, path, json=body, params=params)
+    return await ctx.client.request(method, path, json=body, params=params)
 
 
 async def write_batch(
