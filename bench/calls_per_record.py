@@ -24,6 +24,7 @@ from stream.actions.base import ActionContext, DestinationSettings, Payload
 from stream.actions.cache import ActionCaches
 from stream.actions.calls import Answer
 from stream.actions.catalog import ACTIONS
+from stream.actions.company_payload import CompanyPayload
 from stream.emulator.config import EmulatorConfig
 from stream.emulator.server import start_emulator
 from stream.errors import Reason, RetryableError
@@ -78,9 +79,9 @@ async def contacts(ctx: ActionContext, batch: int, size: int) -> list[Payload]:
 async def companies(ctx: ActionContext, batch: int, size: int) -> list[Payload]:
     # contacts written by the user lane beforehand (not counted): their ids ride on the payload
     users = await ACTIONS["upsert_contact"].perform_batch(ctx, await contacts(ctx, batch, size))
-    built = payloads("upsert_company", [
+    built = [p for p in payloads("upsert_company", [
         {"groupid": f"g{batch}-{i}", "name": f"Co {i}", "numberofemployees": 10}
-        for i in range(size)], f"g{batch}")
+        for i in range(size)], f"g{batch}") if isinstance(p, CompanyPayload)]
     return [replace(p, contact_id=u.object_id) for p, u in zip(built, users, strict=True)]
 
 
