@@ -58,7 +58,6 @@ class WorkerSettings(BaseSettings):
     failures_topic: str | None = None
     lane_partitions: int = Field(default=12, ge=1)
     dedup_window_seconds: float = Field(default=86400.0, ge=0)
-    table_store: str = "rocksdb://"
     data_dir: Path = Path(".run/worker-data")
     web_port: int = Field(default=6066, ge=0)
     consumer_group_instance_id: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from stream.outcomes.model import SourceCoordinates
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.declaration import TopicDeclaration
 
+log = logging.getLogger(__name__)
 INGEST_BATCH = 500
 INGEST_WITHIN_SECONDS = 0.2
 ATTEMPT_HEADER = "hubspot-stream-attempt"
@@ -65,13 +67,12 @@ def _credentials(kafka: KafkaSettings) -> Any:
 
 def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings,
               settings: WorkerSettings, registry: CollectorRegistry = REGISTRY) -> AppParts:
-    """The faust app of one destination with its three agents and two lane tables."""
+    """The faust app of one destination with its three agents (no tables: see lane_memory)."""
     app = faust.App(
         app_id_for(pipeline.destination),
         broker=kafka.faust_broker_url(),
         broker_client_id=kafka.client_id,
         broker_credentials=_credentials(kafka),
-        store=settings.table_store,
         datadir=str(settings.data_dir),
         web_port=settings.web_port,
         web_bind="0.0.0.0",
@@ -94,12 +95,6 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
     source, user_lane, group_lane = raw_topic("input"), raw_topic("user_lane"), raw_topic(
         "group_lane")
     results, failures = raw_topic("results"), raw_topic("failures")
-    tables = {
-        lane: app.Table(f"{lane}-state", default=None, partitions=settings.lane_partitions,
-                        use_partitioner=True, key_type=str, key_serializer="raw",
-                        value_serializer="json")
-        for lane in ("user", "group")
-    }
     progress = {"last_epoch": 0.0}
 
     async def publish(output: LaneOutput, outcomes_only: bool = False) -> None:
@@ -132,22 +127,21 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
                                                         value=call.encode()))
             await asyncio.gather(*futures)
             await publish(output)
-            pipeline.published(output)
+            await pipeline.published(output)
             await ack_all(stream, events)
 
     async def run_lane(stream: Any, lane: str) -> None:
-        table = tables[lane]
         epoch = pipeline.user_epoch if lane == "user" else pipeline.group_epoch
         async for events in stream.noack_take(settings.batch_max_items,
                                               within=settings.batch_max_wait_seconds):
             started = time.monotonic()
-            output = await epoch([event.value or b"" for event in events], table)
+            log.info("%s lane: epoch of %d records", lane, len(events))
+            output = await epoch([event.value or b"" for event in events])
             await publish(output)
-            for key, value in output.table_updates.items():
-                table[key] = value
-            pipeline.published(output)
+            await pipeline.published(output)
             await ack_all(stream, events)
             progress["last_epoch"] = time.time()
+            log.info("%s lane: epoch done in %.2f s", lane, time.monotonic() - started)
             pipeline.metrics.epoch_seconds.labels(pipeline.destination, lane).observe(
                 time.monotonic() - started)
             pipeline.metrics.last_epoch.labels(pipeline.destination, lane).set(time.time())

@@ -13,6 +13,7 @@ from stream.actions.cache import ActionCaches
 from stream.actions.catalog import ACTIONS
 from stream.agents.app import build_app
 from stream.delivery.ingest import Ingestor
+from stream.delivery.lane_memory import InProcessLaneMemory, LaneMemory, RedisLaneMemory
 from stream.delivery.pipeline import Pipeline
 from stream.delivery.runner import ActionRunner
 from stream.errors import ConfigError
@@ -58,7 +59,17 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
         return ActionRunner(ACTIONS, context, on_pause=lambda action, exc: metrics.pauses.labels(
             destination.id, action, type(exc).__name__).inc())
 
-    return Pipeline(ingestor, open_runner, metrics, settings.dedup_window_seconds)
+    return Pipeline(ingestor, open_runner, metrics, lane_memory(destination, settings))
+
+
+def lane_memory(destination: DestinationConfig, settings: WorkerSettings) -> LaneMemory:
+    """Redis when configured (shared by all workers), else this process's memory."""
+    if settings.redis_url:
+        import redis.asyncio
+
+        client = redis.asyncio.Redis.from_url(settings.redis_url)
+        return RedisLaneMemory(client, destination.id, settings.dedup_window_seconds)
+    return InProcessLaneMemory(settings.dedup_window_seconds)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,50 +1,46 @@
 """The delivery core of one worker: ingest, lane epochs and lane memory, with no faust import.
 
 The faust agents (stream.agents.app) only move bytes: they hand batches to these methods,
-publish what comes back, then ack.
+publish what comes back, call `remember`, then ack.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from stream.delivery.action_call import ActionCall
-from stream.delivery.epoch import run_group_epoch, run_user_epoch
+from stream.delivery.epoch import GROUP_LANE_ACTIONS, run_group_epoch, run_user_epoch
 from stream.delivery.ingest import Ingestor, IngestResult
-from stream.delivery.lane_state import contact_id_of, remember, was_seen
+from stream.delivery.lane_memory import LaneMemory
 from stream.delivery.runner import ActionRunner
 from stream.errors import Reason
 from stream.metrics.pipeline import PipelineMetrics
 from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
 
-LaneTable = MutableMapping[str, Any]
-
 
 @dataclass
 class LaneOutput:
-    """What a lane epoch wants published before its source records are acked."""
+    """What a lane epoch wants published before its source records are acked, and what the
+    lane memory learns once Kafka acknowledged it."""
 
     outcomes: list[Outcome] = field(default_factory=list)
     forwards: list[ActionCall] = field(default_factory=list)
-    table_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    published_keys: list[str] = field(default_factory=list)
+    contact_ids: dict[str, str] = field(default_factory=dict)
 
 
 class Pipeline:
     """One destination's delivery core in one worker."""
 
     def __init__(self, ingestor: Ingestor, open_runner: Callable[[], Awaitable[ActionRunner]],
-                 metrics: PipelineMetrics, dedup_window_seconds: float,
-                 clock: Callable[[], float] = time.time) -> None:
+                 metrics: PipelineMetrics, memory: LaneMemory) -> None:
         self.ingestor = ingestor
         self.destination = ingestor.destination.id
         self._open_runner = open_runner
         self._runner: ActionRunner | None = None
         self.metrics = metrics
-        self.dedup_window_seconds = dedup_window_seconds
-        self.clock = clock
+        self.memory = memory
 
     async def runner(self) -> ActionRunner:
         """The action runner, opened on first use inside the worker's event loop."""
@@ -64,65 +60,49 @@ class Pipeline:
         self.metrics.record_events(self.destination, disposition)
         return result
 
-    async def user_epoch(self, records: Sequence[bytes], table: LaneTable) -> LaneOutput:
+    async def user_epoch(self, records: Sequence[bytes]) -> LaneOutput:
         """Contacts, then objects and events, then companies forwarded with their contact id."""
         output = LaneOutput()
-        calls = self._fresh_calls(records, table, output, "user", lambda c: c.routing_key)
-        epoch = await run_user_epoch(calls, await self.runner(),
-                                     lambda key: contact_id_of(table.get(key)))
+        calls = await self._fresh_calls(records, output, "user")
+        company_users = [c.routing_key for c in calls if c.action in GROUP_LANE_ACTIONS]
+        known = await self.memory.contact_ids(company_users)
+        epoch = await run_user_epoch(calls, await self.runner(), known.get)
         output.outcomes.extend(epoch.outcomes)
         output.forwards.extend(epoch.forwards)
-        self._remember(calls, table, output, lambda c: c.routing_key, epoch.contact_ids)
+        output.contact_ids.update(epoch.contact_ids)
+        output.published_keys.extend(f"user|{call.dedup_key}" for call in calls)
         return output
 
-    async def group_epoch(self, records: Sequence[bytes], table: LaneTable) -> LaneOutput:
+    async def group_epoch(self, records: Sequence[bytes]) -> LaneOutput:
         """Company upserts (merged per groupId) and their contact associations."""
         output = LaneOutput()
-        calls = self._fresh_calls(records, table, output, "group", _group_key)
+        calls = await self._fresh_calls(records, output, "group")
         output.outcomes.extend(await run_group_epoch(calls, await self.runner()))
-        self._remember(calls, table, output, _group_key, {})
+        output.published_keys.extend(f"group|{call.dedup_key}" for call in calls)
         return output
 
-    def published(self, output: LaneOutput) -> None:
-        """Count the outcomes of an epoch once Kafka acknowledged them."""
+    async def published(self, output: LaneOutput) -> None:
+        """After Kafka acknowledged an epoch's records: remember them and count outcomes."""
+        await self.memory.remember(output.published_keys, output.contact_ids)
         for outcome in output.outcomes:
             reason = outcome.error.reason.value if outcome.error else None
             self.metrics.record_outcome(self.destination, outcome.action, outcome.status,
                                         reason)
 
-    def _fresh_calls(self, records: Sequence[bytes], table: LaneTable, output: LaneOutput,
-                     lane: str, key_of: Callable[[ActionCall], str]) -> list[ActionCall]:
-        now = self.clock()
+    async def _fresh_calls(self, records: Sequence[bytes], output: LaneOutput,
+                           lane: str) -> list[ActionCall]:
         calls: list[ActionCall] = []
         for raw in records:
             try:
-                call = ActionCall.decode(raw)
+                calls.append(ActionCall.decode(raw))
             except (ValueError, KeyError, TypeError) as exc:
                 output.outcomes.append(_undecodable(self.destination, raw, exc))
-                continue
-            if was_seen(table.get(key_of(call)), call.dedup_key, now,
-                        self.dedup_window_seconds):
-                self.metrics.duplicates.labels(self.destination, lane).inc()
-                continue
-            calls.append(call)
-        self.metrics.epoch_size.labels(self.destination, lane).observe(len(calls))
-        return calls
-
-    def _remember(self, calls: Sequence[ActionCall], table: LaneTable, output: LaneOutput,
-                  key_of: Callable[[ActionCall], str], contact_ids: dict[str, str]) -> None:
-        now = self.clock()
-        keys: dict[str, list[str]] = {}
-        for call in calls:
-            keys.setdefault(key_of(call), []).append(call.dedup_key)
-        for key in contact_ids:
-            keys.setdefault(key, [])
-        for key, dedup_keys in keys.items():
-            output.table_updates[key] = remember(table.get(key), dedup_keys, now,
-                                                 self.dedup_window_seconds, contact_ids.get(key))
-
-
-def _group_key(call: ActionCall) -> str:
-    return call.group_id or call.routing_key
+        seen = await self.memory.seen([f"{lane}|{call.dedup_key}" for call in calls])
+        fresh = [call for call in calls if f"{lane}|{call.dedup_key}" not in seen]
+        if len(fresh) < len(calls):
+            self.metrics.duplicates.labels(self.destination, lane).inc(len(calls) - len(fresh))
+        self.metrics.epoch_size.labels(self.destination, lane).observe(len(fresh))
+        return fresh
 
 
 def _undecodable(destination: str, raw: bytes, exc: Exception) -> Outcome:
