@@ -8,13 +8,14 @@ from typing import Any
 
 import orjson
 import pytest
+from jsonschema import Draft202012Validator
 
 from stream.commands.produce_sample import produce_events
 from stream.localdev.sample_events import sample_events
 from stream.settings import KafkaSettings
 from tests.builders import make_identify
 from tests.fixtures.pipeline import Deployment, by_pair
-from tests.fixtures.process import wait_until
+from tests.fixtures.process import REPO_ROOT, ChildProcess, wait_until
 
 pytestmark = pytest.mark.integration
 MAPPING_OF = {"identify": "contacts", "group": "companies", "track": "events"}
@@ -89,6 +90,10 @@ def test_every_event_gets_one_outcome_and_companies_follow_their_contacts(
     assert_exactly_one_outcome_each(events, reader.records)
     statuses = {r["status"] for r in records}
     assert statuses == {"delivered"}, [r for r in records if r["status"] != "delivered"][:3]
+    schema = Draft202012Validator(orjson.loads((REPO_ROOT / "topics/outcome.schema.json")
+                                               .read_bytes()))
+    for record in records:
+        schema.validate(record)
     view = asyncio.run(hubspot_view(deployment))
     assert len(view["contacts"]) == 1000
     assert_companies_associated_with_their_contacts(events, view)
@@ -172,3 +177,36 @@ def test_a_worker_joining_mid_stream_keeps_every_guarantee(deployment: Deploymen
     assert len(view["contacts"]) == 800
     assert_companies_associated_with_their_contacts(events, view)
     assert_no_association_before_its_contact_write(view)
+
+
+def test_replay_after_a_fix_delivers_failed_events_as_a_new_attempt(
+        deployment: Deployment) -> None:
+    """Track events whose HubSpot event definition is missing fail; once the definition exists,
+    `hubspot-stream replay` re-publishes them (message ids kept) and they are delivered."""
+    events = [e for e in delivery_events(5) if e["type"] != "group"]
+    for event in events:
+        if event["type"] == "track":
+            event["event"] = "Webinar Joined"  # no definition in the emulator yet
+    deployment.start_worker()
+    produce(deployment, events)
+    reader = deployment.outcome_reader()
+    reader.wait_for(len(events), timeout_seconds=120)
+    failed = [r for r in reader.records if r["status"] in ("rejected", "failed")]
+    assert {r["mapping"] for r in failed} == {"events"} and len(failed) == 5
+
+    asyncio.run(define_event(deployment, "webinar_joined"))
+    replay = ChildProcess(["replay", "--destination", deployment.env["PIPELINE_DESTINATION"],
+                           "--mapping", "events"], env=deployment.env, name="replay")
+    assert replay.process.wait(60) == 0, replay.lines
+    replay.stop()
+    assert "replayed 5 events" in replay.lines
+    reader.wait_for(len(events) + 5, timeout_seconds=120)
+    replayed = [r for r in reader.records if r["attempts"] == 2]
+    assert sorted(r["message_id"] for r in replayed) == sorted(r["message_id"] for r in failed)
+    assert {r["status"] for r in replayed} == {"delivered"}
+
+
+async def define_event(deployment: Deployment, name: str) -> None:
+    body = {"label": name, "name": name, "primaryObject": "CONTACT", "propertyDefinitions": []}
+    response = await deployment.emulator.call("POST", "/events/v3/event-definitions", json=body)
+    assert response.status in (200, 201), response.body
