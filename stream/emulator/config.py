@@ -26,6 +26,8 @@ PLANS: dict[str, PlanLimits] = {
     "api-addon": PlanLimits(burst_per_10s=250, daily=2_000_000, associations_per_10s=200),
     "oauth-marketplace": PlanLimits(burst_per_10s=110, daily=1_000_000,
                                     associations_per_10s=150, daily_headers=False),
+    # Not a HubSpot tier: limits so high they never bind, for load tests of the emulator itself.
+    "unlimited": PlanLimits(burst_per_10s=10**9, daily=10**12, associations_per_10s=10**9),
 }
 SEARCH_PER_SECOND = 5
 EVENT_SENDS_PER_SECOND = 1250
