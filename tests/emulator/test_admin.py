@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.fixtures.emulator import EmulatorHandle, run_emulator_process
 
 UPSERT = "/crm/v3/objects/contacts/batch/upsert"
@@ -77,3 +79,13 @@ async def test_cli_process_serves_and_prints_its_url_first() -> None:
         assert response.headers["X-HubSpot-RateLimit-Max"] == "100"
         assert emulator.process is not None
         assert emulator.process.lines[0].startswith("listening=http://127.0.0.1:")
+
+
+async def test_cli_state_file_survives_a_restart(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    args = ["--state-file", str(state_file)]
+    with run_emulator_process(extra_args=args) as emulator:
+        await _upsert(emulator, "kept@example.com")
+    with run_emulator_process(extra_args=args) as emulator:
+        [stored] = await emulator.objects("contacts")
+        assert stored["properties"]["email"] == "kept@example.com"
