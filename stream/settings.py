@@ -53,6 +53,8 @@ class WorkerSettings(BaseSettings):
     batch_max_wait_seconds: float = Field(default=2.0, gt=0)
     hubspot_base_url: str | None = None
     redis_url: str | None = None
+    portal_time_zone: str = "UTC"
+    hubspot_call_budget_seconds: float = Field(default=30.0, gt=0)
     input_topic: str | None = None
     results_topic: str | None = None
     failures_topic: str | None = None

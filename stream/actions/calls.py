@@ -37,13 +37,26 @@ class InputOutcome:
     error: ItemError | None = None
 
 
+class Reply(Protocol):
+    """What the client answers (stream.hubspot.client.Response, or an Answer)."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def body(self) -> Any: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+
 class Requester(Protocol):
-    """The part of the HubSpot client the actions use."""
+    """The part of the HubSpot client the actions use (stream.hubspot.client.HubSpotClient)."""
 
     async def request(
         self, method: str, path: str, *, json: Any = None,
         params: Mapping[str, str] | None = None,
-    ) -> Answer: ...
+    ) -> Reply: ...
 
 
 async def call(
@@ -52,7 +65,7 @@ async def call(
     path: str,
     body: Any = None,
     params: Mapping[str, str] | None = None,
-) -> Answer:
+) -> Reply:
     """One request; raises RetryableError (429/5xx/timeouts) or FatalError (auth)."""
     return await ctx.client.request(method, path, json=body, params=params)
 
