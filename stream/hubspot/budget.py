@@ -9,6 +9,7 @@ can never overrun it; see docs/rate-budget.md for why not GCRA. Two backends sha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import deque
@@ -40,6 +41,14 @@ def bucket_for(path: str) -> Bucket:
     if path.startswith("/crm/v4/associations/") and "/batch/" in path:
         return Bucket.ASSOCIATIONS
     return Bucket.CRM
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A granted call: how long it waited, and the ticket to settle once it was answered."""
+
+    waited_seconds: float
+    ticket: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class LocalBudget:
         self._cool_until: dict[Bucket, float] = {}
         self._external: dict[Bucket, tuple[int, float]] = {}
         self.parked_until = 0.0
+        self._last_grant = 0.0
 
     def wait_for(self, bucket: Bucket) -> float:
         """Seconds until a call may go (0: granted now, and recorded)."""
@@ -98,16 +108,27 @@ class LocalBudget:
         allowed = max(1, math.floor(limit.count * self.share) - self._external_use(bucket, now))
         if len(log) < allowed:
             log.append(now)
+            self._last_grant = now
             return 0.0
         return log[len(log) - allowed] + limit.window_seconds - now
 
-    async def acquire(self, bucket: Bucket) -> float:
-        """Wait until the bucket grants a call; returns the seconds waited."""
+    async def acquire(self, bucket: Bucket) -> Grant:
+        """Wait until the bucket grants a call; returns the wait and the grant's ticket."""
         waited = 0.0
         while (wait := self.wait_for(bucket)) > 0:
             await self.sleep(wait)  # type: ignore[misc]
             waited += wait
-        return waited
+        return Grant(waited, str(self._last_grant))
+
+    async def settle(self, bucket: Bucket, grant: Grant) -> None:
+        """The call was answered: count it from now on, since HubSpot counted it on arrival,
+        somewhere between the grant and now (so a slow request can never overrun a window)."""
+        log = self._logs.get(bucket)
+        if log is None:
+            return
+        with contextlib.suppress(ValueError):
+            log.remove(float(grant.ticket))
+        log.append(self.clock())
 
     def cool_down(self, bucket: Bucket, seconds: float) -> None:
         """No call to this bucket for `seconds` (after a 429)."""
@@ -128,9 +149,12 @@ class LocalBudget:
         remaining = _int(headers.get("X-HubSpot-RateLimit-Remaining"))
         if maximum is None or remaining is None or bucket not in self._logs:
             return
-        now = self.clock()
-        others = max(0, (maximum - remaining) - len(self._logs[bucket]))
-        self._external[bucket] = (others, now)
+        others = max(0, (maximum - remaining) - self.calls_in_window(bucket))
+        self._external[bucket] = (others, self.clock())
+
+    def calls_in_window(self, bucket: Bucket) -> int:
+        """The calls this budget granted in the current window."""
+        return len(self._logs.get(bucket, ()))
 
     def _external_use(self, bucket: Bucket, now: float) -> int:
         others, seen_at = self._external.get(bucket, (0, 0.0))

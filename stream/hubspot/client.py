@@ -72,7 +72,6 @@ class HubSpotClient:
         self.clock = clock
         self.sleep = sleep
         self._session: aiohttp.ClientSession | None = None
-        self._last_token = ""
 
     async def open(self) -> HubSpotClient:
         """Create the pooled keep-alive session."""
@@ -106,14 +105,14 @@ class HubSpotClient:
         deadline = self.clock() + self.settings.call_budget_seconds
         attempt, refreshed = 0, False
         while True:
-            response, decision = await self._attempt(method, path, bucket, json, params)
+            token, response, decision = await self._attempt(method, path, bucket, json, params)
             if isinstance(decision, Done):
                 assert response is not None
                 return response
             if isinstance(decision, GiveUp):
                 raise FatalError(decision.reason, decision.message)
             if isinstance(decision, Refresh) and not refreshed:
-                await self.auth.refresh(self.session, self._last_token)
+                await self.auth.refresh(self.session, token)
                 refreshed = True
                 continue
             if isinstance(decision, Refresh):
@@ -130,11 +129,12 @@ class HubSpotClient:
             await self.sleep(wait)
 
     async def _attempt(self, method: str, path: str, bucket: Bucket, json: Any,
-                       params: Mapping[str, str] | None) -> tuple[Response | None, Decision]:
-        waited = await self.budget.acquire(bucket)
-        self.metrics.budget_wait.labels(bucket.value).observe(waited)
-        self._last_token = await self.auth.token(self.session)
-        headers = {"Authorization": f"Bearer {self._last_token}"}
+                       params: Mapping[str, str] | None,
+                       ) -> tuple[str, Response | None, Decision]:
+        grant = await self.budget.acquire(bucket)
+        self.metrics.budget_wait.labels(bucket.value).observe(grant.waited_seconds)
+        token = await self.auth.token(self.session)
+        headers = {"Authorization": f"Bearer {token}"}
         started = time.monotonic()
         try:
             async with self.session.request(method, self.base_url + path, json=json,
@@ -143,13 +143,15 @@ class HubSpotClient:
                 response = Response(answer.status, orjson.loads(raw) if raw else None,
                                     dict(answer.headers))
         except (aiohttp.ClientError, TimeoutError, ConnectionError) as exc:
+            await self.budget.settle(bucket, grant)
             self.metrics.record_response(bucket.value, 0, time.monotonic() - started)
-            return None, decide_exception(exc)
+            return token, None, decide_exception(exc)
         except orjson.JSONDecodeError:
             response = Response(answer.status, None, dict(answer.headers))
+        await self.budget.settle(bucket, grant)
         self.metrics.record_response(bucket.value, response.status, time.monotonic() - started)
         self.budget.observe(bucket, response.headers)
-        return response, decide(response.status, response.headers, response.body)
+        return token, response, decide(response.status, response.headers, response.body)
 
     def _pause(self, bucket: Bucket, decision: Retry, attempt: int) -> float:
         """Seconds to wait; 429s also pause the shared budget for every worker."""

@@ -14,18 +14,18 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from stream.hubspot.budget import Bucket, Limit, LocalBudget
+from stream.hubspot.budget import Bucket, Grant, Limit, LocalBudget
 
 log = logging.getLogger(__name__)
 
 # KEYS: log zset, cool-down key, park key. ARGV: window ms, limit, member.
-# Returns 0 when granted, else the milliseconds to wait.
+# Returns {0, calls in the window} when granted, else {milliseconds to wait, calls}.
 ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local blocked = math.max(tonumber(redis.call('GET', KEYS[2]) or 0),
                          tonumber(redis.call('GET', KEYS[3]) or 0))
-if blocked > now then return blocked - now end
+if blocked > now then return {blocked - now, 0} end
 local window = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local limit = tonumber(ARGV[2])
@@ -33,10 +33,17 @@ local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+  return {0, count + 1}
 end
 local edge = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
-return math.max(1, tonumber(edge[2]) + window - now)
+return {math.max(1, tonumber(edge[2]) + window - now), count}
+"""
+# KEYS: log zset. ARGV: member. Re-scores an answered call to now (if still in the log).
+SETTLE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 0
 """
 # KEYS: the key to block with. ARGV: unix ms until which to block.
 BLOCK = """
@@ -61,34 +68,53 @@ class RedisBudget(LocalBudget):
         self.prefix = f"hubspot-stream:budget:{scope}:"
         self._acquire = redis.register_script(ACQUIRE)
         self._block = redis.register_script(BLOCK)
+        self._settle = redis.register_script(SETTLE)
         self.on_fallback = on_fallback
         self.fallen_back = False
+        self._global_counts: dict[Bucket, int] = {}
 
-    async def acquire(self, bucket: Bucket) -> float:
-        """Wait until the shared bucket grants a call; returns the seconds waited."""
+    def calls_in_window(self, bucket: Bucket) -> int:
+        """All workers' calls in the window, as of this worker's last acquire."""
+        if self.fallen_back:
+            return super().calls_in_window(bucket)
+        return self._global_counts.get(bucket, 0)
+
+    async def acquire(self, bucket: Bucket) -> Grant:
+        """Wait until the shared bucket grants a call; returns the wait and the ticket."""
         limit = self.limits.get(bucket)
         if limit is None:
-            return 0.0
-        waited = 0.0
+            return Grant(0.0, "")
+        waited, ticket = 0.0, uuid.uuid4().hex
         while True:
             try:
-                wait_ms = await self._acquire(
+                wait_ms, in_window = await self._acquire(
                     keys=[self._key(bucket, "log"), self._key(bucket, "cool"),
                           self._key(None, "park")],
                     args=[int(limit.window_seconds * 1000),
                           max(1, limit.count - self._external_use(bucket, self.clock())),
-                          uuid.uuid4().hex])
-            except (OSError, ConnectionError, TimeoutError) as exc:
-                return waited + await self._fallback_acquire(bucket, exc)
-            except Exception as exc:  # redis.exceptions.ConnectionError and friends
-                if "redis" not in type(exc).__module__:
+                          ticket])
+            except Exception as exc:  # redis.exceptions.ConnectionError, timeouts, resets
+                if not _unreachable(exc):
                     raise
-                return waited + await self._fallback_acquire(bucket, exc)
+                grant = await self._fallback_acquire(bucket, exc)
+                return Grant(waited + grant.waited_seconds, grant.ticket)
             self._set_fallback(False)
+            self._global_counts[bucket] = int(in_window)
             if int(wait_ms) <= 0:
-                return waited
+                return Grant(waited, ticket)
             await self.sleep(int(wait_ms) / 1000)  # type: ignore[misc]
             waited += int(wait_ms) / 1000
+
+    async def settle(self, bucket: Bucket, grant: Grant) -> None:
+        """Re-score the answered call to now in the shared log (see LocalBudget.settle)."""
+        if self.fallen_back or bucket not in self.limits:
+            await super().settle(bucket, grant)
+            return
+        try:
+            await self._settle(keys=[self._key(bucket, "log")], args=[grant.ticket])
+        except Exception as exc:
+            if not _unreachable(exc):
+                raise
 
     def cool_down(self, bucket: Bucket, seconds: float) -> None:
         """Shared: every worker waits (and locally at once)."""
@@ -110,7 +136,7 @@ class RedisBudget(LocalBudget):
 
         asyncio.get_running_loop().create_task(block())
 
-    async def _fallback_acquire(self, bucket: Bucket, exc: Exception) -> float:
+    async def _fallback_acquire(self, bucket: Bucket, exc: Exception) -> Grant:
         if not self.fallen_back:
             log.warning("Redis unreachable (%s); using this worker's share %.2f of the budget",
                         type(exc).__name__, self.share)
@@ -124,3 +150,12 @@ class RedisBudget(LocalBudget):
 
     def _key(self, bucket: Bucket | None, kind: str) -> str:
         return f"{self.prefix}{bucket.value if bucket else 'all'}:{kind}"
+
+
+def _unreachable(exc: Exception) -> bool:
+    """Redis could not be reached (as opposed to a bug or a script error)."""
+    if isinstance(exc, OSError | ConnectionError | TimeoutError | asyncio.TimeoutError):
+        return True
+    import redis.exceptions
+
+    return isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError)
