@@ -71,3 +71,25 @@ def _track_properties(name: str, rng: random.Random) -> dict[str, Any]:
     values: dict[str, Any] = {"plan": rng.choice(("free", "pro")), "revenue": rng.randint(5, 500),
                               "currency": "USD", "sku": f"SKU-{rng.randint(100, 999)}"}
     return {key: values[key] for key in EVENT_PROPERTIES[name]}
+
+
+def define_sample_events(base_url: str, token: str) -> None:
+    """Create the HubSpot behavioral-event definitions the sample track events need (the
+    emulator or a sandbox); an existing definition is fine."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    for name, properties in EVENT_PROPERTIES.items():
+        body = {"label": name, "name": name.lower().replace(" ", "_"), "primaryObject": "CONTACT",
+                "propertyDefinitions": [{"name": p, "label": p, "type": "string"}
+                                        for p in properties]}
+        request = urllib.request.Request(
+            f"{base_url}/events/v3/event-definitions", data=json.dumps(body).encode(),
+            method="POST", headers={"Content-Type": "application/json",
+                                    "Authorization": f"Bearer {token}"})
+        try:
+            urllib.request.urlopen(request, timeout=30).close()
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:
+                raise
