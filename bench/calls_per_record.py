@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,34 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stream.actions.base import ActionContext, DestinationSettings, Payload
 from stream.actions.cache import ActionCaches
-from stream.actions.calls import Answer
 from stream.actions.catalog import ACTIONS
 from stream.actions.company_payload import CompanyPayload
 from stream.emulator.config import EmulatorConfig
 from stream.emulator.server import start_emulator
-from stream.errors import Reason, RetryableError
+from stream.hubspot.auth import PrivateAppToken
+from stream.hubspot.budget import LocalBudget, plan_limits
+from stream.hubspot.client import HubSpotClient
 
 Build = Callable[[ActionContext, int, int], Awaitable[list[Payload]]]  # (ctx, batch, size)
-
-
-class Requester:
-    """Bearer-token HTTP to the emulator (stand-in until the stream.hubspot client is wired)."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self.session = session
-
-    async def request(self, method: str, path: str, *, json: Any = None,
-                      params: Mapping[str, str] | None = None) -> Answer:
-        while True:
-            async with self.session.request(method, path, json=json, params=params) as response:
-                raw = await response.read()
-                body = await response.json(content_type=None) if raw else None
-            if response.status != 429:
-                break
-            await asyncio.sleep(1.0)  # search is limited to 5/s: wait and retry (counted apart)
-        if response.status >= 500:
-            raise RetryableError(Reason.HUBSPOT_UNAVAILABLE, f"HubSpot {response.status}")
-        return Answer(response.status, body)
 
 
 @dataclass(frozen=True)
@@ -142,12 +123,15 @@ async def measure(scenario: Scenario, records_total: int) -> tuple[float, float]
                     "name": "signed_up", "label": "Signed up", "propertyDefinitions": [
                         {"name": "plan", "label": "Plan", "type": "string"}]})
             settings = DestinationSettings(portal_id=str(EmulatorConfig().portal_id))
-            ctx = ActionContext(Requester(session), ActionCaches(), settings)
-            cold = await _calls(session, ctx, scenario, 0, scenario.batch_size)
-            batches = max(1, records_total // scenario.batch_size)
-            steady = 0
-            for batch in range(1, batches + 1):
-                steady += await _calls(session, ctx, scenario, batch, scenario.batch_size)
+            client = HubSpotClient(running.base_url, PrivateAppToken(EmulatorConfig().tokens[0]),
+                                   LocalBudget(plan_limits(190, 5)))
+            async with client:
+                ctx = ActionContext(client, ActionCaches(), settings)
+                cold = await _calls(session, ctx, scenario, 0, scenario.batch_size)
+                batches = max(1, records_total // scenario.batch_size)
+                steady = 0
+                for batch in range(1, batches + 1):
+                    steady += await _calls(session, ctx, scenario, batch, scenario.batch_size)
         size = scenario.batch_size
         return cold * 100 / size, steady * 100 / (batches * size)
     finally:

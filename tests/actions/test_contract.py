@@ -83,7 +83,7 @@ async def test_rate_limited_call_is_retried_to_success(
 ) -> None:
     payloads = build(case, emulator, 5)
     await emulator.set_faults(script=[{"path_prefix": case.write_path, "times": 1,
-                                       "status": 429}])
+                                       "status": 429, "policy": "SECONDLY"}])
     try:
         results = await perform(case, ctx, emulator, payloads)
     except RetryableError:  # the lane retries the epoch later; the writes are idempotent
