@@ -65,11 +65,11 @@ def _credentials(kafka: KafkaSettings) -> Any:
                                  mechanism=kafka.sasl_mechanism, ssl_context=context)
 
 
-def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings,
-              settings: WorkerSettings, registry: CollectorRegistry = REGISTRY) -> AppParts:
-    """The faust app of one destination with its three agents (no tables: see lane_memory)."""
+def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
+            registry: CollectorRegistry) -> faust.App:
+    """The faust app with our settings (no tables: see stream/delivery/lane_memory.py)."""
     app = faust.App(
-        app_id_for(pipeline.destination),
+        app_id_for(destination),
         broker=kafka.faust_broker_url(),
         broker_client_id=kafka.client_id,
         broker_credentials=_credentials(kafka),
@@ -87,6 +87,29 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
         consumer_auto_offset_reset="earliest",
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    return app
+
+
+def add_health_pages(app: faust.App, progress: dict[str, float]) -> None:
+    """/healthz (liveness) and /readyz (assigned, not rebalancing; last epoch time)."""
+
+    @app.page("/healthz")
+    async def healthz(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
+    @app.page("/readyz")
+    async def readyz(web: Any, request: Any) -> Any:
+        consumer = app.consumer if app.started else None
+        ready = bool(consumer is not None and not app.rebalancing and consumer.assignment())
+        body = {"ready": ready, "rebalancing": bool(app.rebalancing),
+                "last_epoch": progress["last_epoch"]}
+        return web.json(body, status=200 if ready else 503)
+
+
+def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings,
+              settings: WorkerSettings, registry: CollectorRegistry = REGISTRY) -> AppParts:
+    """The faust app of one destination with its three agents."""
+    app = new_app(pipeline.destination, kafka, settings, registry)
 
     def raw_topic(topic_id: Any) -> Any:
         return app.topic(topics.by_id(topic_id).name, key_type=bytes, value_type=bytes,
@@ -110,6 +133,14 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
     async def ack_all(stream: Any, events: Iterable[Any]) -> None:
         for event in events:
             await stream.ack(event)
+
+    async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
+        lane = topics.by_id("user_lane").name
+        mine = sum(1 for tp in assigned if tp.topic == lane)
+        pipeline.assignment_changed(mine / settings.lane_partitions)
+
+    # faust's stubs describe the handler more narrowly than faust calls it (sender, assigned)
+    app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
 
     @app.agent(source)
     async def ingest(stream: Any) -> None:
@@ -154,16 +185,5 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
     async def group_lane_agent(stream: Any) -> None:
         await run_lane(stream, "group")
 
-    @app.page("/healthz")
-    async def healthz(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
-
-    @app.page("/readyz")
-    async def readyz(web: Any, request: Any) -> Any:
-        consumer = app.consumer if app.started else None
-        ready = bool(consumer is not None and not app.rebalancing and consumer.assignment())
-        body = {"ready": ready, "rebalancing": bool(app.rebalancing),
-                "last_epoch": progress["last_epoch"]}
-        return web.json(body, status=200 if ready else 503)
-
+    add_health_pages(app, progress)
     return AppParts(app, pipeline)

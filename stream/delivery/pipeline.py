@@ -39,6 +39,7 @@ class Pipeline:
         self.destination = ingestor.destination.id
         self._open_runner = open_runner
         self._runner: ActionRunner | None = None
+        self._share = 1.0
         self.metrics = metrics
         self.memory = memory
 
@@ -46,7 +47,17 @@ class Pipeline:
         """The action runner, opened on first use inside the worker's event loop."""
         if self._runner is None:
             self._runner = await self._open_runner()
+            self.assignment_changed(self._share)
         return self._runner
+
+    def assignment_changed(self, share: float) -> None:
+        """This worker now owns `share` of the lane partitions: the part of the rate budget it
+        paces with if the shared budget (Redis) becomes unreachable."""
+        self._share = share
+        budget = getattr(getattr(self._runner, "context", None), "client", None)
+        budget = getattr(budget, "budget", None)
+        if budget is not None:
+            budget.share = max(share, 0.01)
 
     def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1) -> IngestResult:
         """Ingest one source record, counting what became of it."""
