@@ -17,6 +17,7 @@ from typing import Any
 from stream.hubspot.budget import Bucket, Grant, Limit, LocalBudget
 
 log = logging.getLogger(__name__)
+REDIS_PROBE_SECONDS = 5.0  # while fallen back, try Redis again this often
 
 # KEYS: log zset, cool-down key, park key. ARGV: window ms, limit, member.
 # Returns {0, calls in the window} when granted, else {milliseconds to wait, calls}.
@@ -72,6 +73,7 @@ class RedisBudget(LocalBudget):
         self.on_fallback = on_fallback
         self.fallen_back = False
         self._global_counts: dict[Bucket, int] = {}
+        self._probe_redis_at = 0.0
 
     def calls_in_window(self, bucket: Bucket) -> int:
         """All workers' calls in the window, as of this worker's last acquire."""
@@ -84,6 +86,8 @@ class RedisBudget(LocalBudget):
         limit = self.limits.get(bucket)
         if limit is None:
             return Grant(0.0, "")
+        if self.fallen_back and self.clock() < self._probe_redis_at:
+            return await LocalBudget.acquire(self, bucket)
         waited, ticket = 0.0, uuid.uuid4().hex
         while True:
             try:
@@ -137,6 +141,7 @@ class RedisBudget(LocalBudget):
         asyncio.get_running_loop().create_task(block())
 
     async def _fallback_acquire(self, bucket: Bucket, exc: Exception) -> Grant:
+        self._probe_redis_at = self.clock() + REDIS_PROBE_SECONDS
         if not self.fallen_back:
             log.warning("Redis unreachable (%s); using this worker's share %.2f of the budget",
                         type(exc).__name__, self.share)
