@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 import pytest
 
@@ -52,7 +50,6 @@ def test_each_answer_leads_to_its_decision(status: int, headers: dict[str, str],
 
 
 @pytest.mark.parametrize(("error", "reason"), [
-    (asyncio.TimeoutError(), Reason.TIMEOUT),
     (TimeoutError(), Reason.TIMEOUT),
     (aiohttp.ServerDisconnectedError(), Reason.HUBSPOT_UNAVAILABLE),
     (aiohttp.ClientOSError(104, "Connection reset by peer"), Reason.HUBSPOT_UNAVAILABLE),
