@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,8 @@ from confluent_kafka import Consumer
 
 from stream.commands.produce_sample import produce_events
 from stream.localdev.kafka import free_port, local_broker
-from stream.localdev.sample_events import EVENT_PROPERTIES, sample_events
+from stream.localdev.sample_events import define_sample_events, sample_events
+from stream.localdev.services import terminate_group
 from stream.settings import KafkaSettings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,15 +39,6 @@ def child(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "stream.cli", *args], cwd=REPO, text=True,
                             env={**os.environ, **env}, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def http(method: str, url: str, body: Any = None, token: str | None = None) -> Any:
@@ -63,15 +54,11 @@ def http(method: str, url: str, body: Any = None, token: str | None = None) -> A
 def start_emulator(stack: ExitStack) -> tuple[str, str, int]:
     token = "pat-na1-bench"
     process = child(["emulator", "--port", "0", "--plan", "enterprise", "--token", token], {})
-    stack.callback(stop, process)
+    stack.callback(terminate_group, process)
     assert process.stdout is not None
     base_url = process.stdout.readline().strip().split("=", 1)[1]
     portal_id = int(process.stdout.readline().split()[0].split("=")[1])
-    for name, properties in EVENT_PROPERTIES.items():
-        http("POST", f"{base_url}/events/v3/event-definitions", {
-            "label": name, "name": name.lower().replace(" ", "_"), "primaryObject": "CONTACT",
-            "propertyDefinitions": [{"name": p, "label": p, "type": "string"}
-                                    for p in properties]}, token)
+    define_sample_events(base_url, token)
     return base_url, token, portal_id
 
 
@@ -102,7 +89,7 @@ def run(bootstrap: str, users: int) -> dict[str, Any]:
                "HUBSPOT_STREAM_WEB_PORT": str(free_port()),
                "HUBSPOT_STREAM_DATA_DIR": tempfile.mkdtemp(prefix="bench-worker-")}
         worker = child(["worker"], env)
-        stack.callback(stop, worker)
+        stack.callback(terminate_group, worker)
         assert worker.stdout is not None
         worker.stdout.readline()  # "worker destination=..." once topics exist
         events = [e for e in sample_events(users) if e["type"] != "page"]

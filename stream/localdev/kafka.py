@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -132,6 +131,7 @@ def _java_command(libs: Path, work_dir: Path) -> list[str]:
 
 
 def _cluster_id() -> str:
+    # may start with "-": always pass it as --cluster-id=ID, never as a separate argument
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
 
 
@@ -169,7 +169,8 @@ def start_broker(work_dir: Path, libs: Path | None = None) -> Broker:
     (work_dir / "log4j2.properties").write_text(LOG4J2_PROPERTIES)
     java = _java_command(libs, work_dir)
     fmt = subprocess.run(
-        [*java, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(properties)],
+        [*java, "kafka.tools.StorageTool", "format", f"--cluster-id={_cluster_id()}",
+         "-c", str(properties)],
         capture_output=True, text=True, check=False)
     if fmt.returncode != 0:
         raise BrokerError(f"kafka storage format failed:\n{fmt.stdout}{fmt.stderr}")
@@ -198,13 +199,9 @@ def _wait_ready(broker: Broker) -> None:
 
 def stop_broker(broker: Broker) -> None:
     """SIGTERM (controlled shutdown), then SIGKILL after the grace period."""
-    if broker.process.poll() is None:
-        os.killpg(broker.process.pid, signal.SIGTERM)
-        try:
-            broker.process.wait(STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(broker.process.pid, signal.SIGKILL)
-            broker.process.wait()
+    from stream.localdev.services import terminate_group
+
+    terminate_group(broker.process, STOP_GRACE_SECONDS)
 
 
 @contextmanager

@@ -9,8 +9,20 @@ import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def terminate_group(process: subprocess.Popen[Any], grace_seconds: float = 30) -> None:
+    """SIGTERM to the child's process group, SIGKILL after the grace period."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(grace_seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 class Child:
@@ -57,10 +69,4 @@ class Child:
 
     def stop(self, grace_seconds: float = 30) -> None:
         """SIGTERM to the process group, SIGKILL after the grace period."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(grace_seconds)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        terminate_group(self.process, grace_seconds)
