@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
@@ -20,6 +21,7 @@ from stream.localdev.kafka import free_port, local_broker
 from stream.localdev.sample_events import define_sample_events, sample_events
 from stream.localdev.services import REPO_ROOT, Child
 from stream.settings import KafkaSettings
+from stream.topics.admin import create_topics
 from stream.topics.declaration import load_declaration
 
 CONFIG = REPO_ROOT / "config" / "examples" / "segment-defaults.yaml"
@@ -33,6 +35,9 @@ def register(subparsers: Any) -> None:
     demo = subparsers.add_parser("demo", help="the demo of `make run`")
     demo.add_argument("--users", type=int, default=300, help="sample users (4 events each)")
     demo.add_argument("--wave", type=int, default=50, help="users produced per wave")
+    demo.add_argument("--wave-seconds", type=float, default=3.0, help="time between waves")
+    demo.add_argument("--rounds", type=int, default=0,
+                      help="times through the users (0: start over until stopped)")
     demo.add_argument("--duration-seconds", type=float, default=0,
                       help="stop by itself after this long (0: until Ctrl-C)")
     demo.set_defaults(func=run_demo)
@@ -50,6 +55,8 @@ def run_demo(args: argparse.Namespace) -> int:
             broker = stack.enter_context(local_broker())
             bootstrap = broker.bootstrap
             print(f"local Kafka broker at {bootstrap} (ready in {broker.startup_seconds:.1f} s)")
+        create_topics(KafkaSettings(bootstrap_servers=bootstrap).confluent_config(),
+                      load_declaration().resolved(DESTINATION).topics)
         env = {"KAFKA_BOOTSTRAP_SERVERS": bootstrap, **_redis(stack), **_hubspot(stack)}
         worker = Child("worker", ["worker", "--config", str(CONFIG)], {
             **env, "HUBSPOT_STREAM_WEB_PORT": str(free_port()),
@@ -90,41 +97,63 @@ def _hubspot(stack: ExitStack) -> dict[str, str]:
             "HUBSPOT_HUB_ID": portal_id}
 
 
+class Waves:
+    """Sample users in waves of `size` every `seconds`; after the last user, the next round
+    starts over (updates of the same contacts) until `rounds` are done (0: never done)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.users, self.size, self.seconds = args.users, args.wave, args.wave_seconds
+        self.rounds, self.round, self.next_user, self.due = args.rounds, 0, 0, 0.0
+
+    def next(self) -> Iterator[dict[str, Any]] | None:
+        """The events of the wave that is due now, or None."""
+        if time.monotonic() < self.due or (self.rounds and self.round >= self.rounds):
+            return None
+        wave = min(self.size, self.users - self.next_user)
+        events = sample_events(wave, seed=self.round * 1000 + self.next_user,
+                               start=self.next_user)
+        self.next_user += wave
+        if self.next_user >= self.users:
+            self.round, self.next_user = self.round + 1, 0
+        self.due = time.monotonic() + self.seconds
+        return events
+
+
 def _run(args: argparse.Namespace, bootstrap: str, env: dict[str, str],
          stop: threading.Event, worker: Child) -> int:
     topics = load_declaration().resolved(DESTINATION)
-    emulator_url = None if "HUBSPOT_HUB_ID" not in env else env[
-        "HUBSPOT_STREAM_HUBSPOT_BASE_URL"]
+    emulator_url = env["HUBSPOT_STREAM_HUBSPOT_BASE_URL"] if "HUBSPOT_HUB_ID" in env else None
     status = DemoStatus(bootstrap, [topics.by_id("results").name, topics.by_id("failures").name],
                         emulator_url, PLAN_LIMIT)
-    kafka = KafkaSettings(bootstrap_servers=bootstrap)
+    kafka, waves = KafkaSettings(bootstrap_servers=bootstrap), Waves(args)
     deadline = time.monotonic() + args.duration_seconds if args.duration_seconds else None
-    interactive = sys.stdout.isatty()
-    produced_users, last_print = 0, 0.0
     print("producing sample events (identify, group, track, page); Ctrl-C stops everything")
     try:
         while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
-            if produced_users < args.users:
-                wave = min(args.wave, args.users - produced_users)
-                status.produced += produce_events(kafka, topics.by_id("input").name,
-                                                  sample_events(wave, start=produced_users))
-                produced_users += wave
-            for outcome in status.poll(1.0):
-                if len(status.samples) < 3:
-                    status.samples.append(outcome)
-                    print("outcome: " + json.dumps({k: outcome[k] for k in (
-                        "status", "mapping", "action", "message_id", "hubspot", "error")}))
+            events = waves.next()
+            if events is not None:
+                status.produced += produce_events(kafka, topics.by_id("input").name, events)
+            _show(status, status.poll(1.0))
             if worker.process.poll() is not None:
                 print("\nthe worker exited:\n" + "\n".join(worker.lines[-20:]))
                 return 1
-            if interactive:
-                print("\r" + status.line().ljust(110), end="", flush=True)
-            elif time.monotonic() - last_print >= 5:
-                print(status.line(), flush=True)
-                last_print = time.monotonic()
     finally:
         status.poll(0.5)
         print("\n" + status.line())
         print(status.summary(), flush=True)
         status.close()
     return 0
+
+
+def _show(status: DemoStatus, fresh: list[dict[str, Any]]) -> None:
+    """The first outcomes in full, then the status line (in place on a terminal)."""
+    for outcome in fresh:
+        if len(status.samples) < 3:
+            status.samples.append(outcome)
+            print("outcome: " + json.dumps({k: outcome[k] for k in (
+                "status", "mapping", "action", "message_id", "hubspot", "error")}))
+    if sys.stdout.isatty():
+        print("\r" + status.line().ljust(110), end="", flush=True)
+    elif time.monotonic() - status.last_print >= 5:
+        print(status.line(), flush=True)
+        status.last_print = time.monotonic()

@@ -25,6 +25,7 @@ class DemoStatus:
     by_reason: Counter[str] = field(default_factory=Counter)
     samples: list[dict[str, Any]] = field(default_factory=list)
     hubspot: dict[str, Any] = field(default_factory=dict)
+    last_print: float = 0.0
 
     def __post_init__(self) -> None:
         self.consumer = Consumer({"bootstrap.servers": self.bootstrap,
