@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +44,19 @@ class KafkaSettings(BaseSettings):
         return f"kafka://{hosts}"
 
 
+def stable_instance_id() -> str | None:
+    """A static group membership id where a stable one exists: `POD_NAME` (set it from the pod's
+    metadata.name), else the host name of a Kubernetes StatefulSet pod (`name-0`, `name-1`).
+    None elsewhere: two local workers on one host must not share an id (the broker would fence
+    one), and a random pod name would only leave a stale member until the session timeout."""
+    if os.environ.get("POD_NAME"):
+        return os.environ["POD_NAME"]
+    host = os.environ.get("HOSTNAME", "")
+    if os.environ.get("KUBERNETES_SERVICE_HOST") and re.fullmatch(r"[a-z0-9-]+-[0-9]+", host):
+        return host
+    return None
+
+
 class WorkerSettings(BaseSettings):
     """Everything a worker reads from its environment (prefix HUBSPOT_STREAM_)."""
 
@@ -62,8 +77,11 @@ class WorkerSettings(BaseSettings):
     dedup_window_seconds: float = Field(default=86400.0, ge=0)
     data_dir: Path = Path(".run/worker-data")
     web_port: int = Field(default=6066, ge=0)
-    consumer_group_instance_id: str | None = None
+    web_bind: str = "0.0.0.0"
+    web_debug_pages: bool = False
+    consumer_group_instance_id: str | None = Field(default_factory=stable_instance_id)
     rebalance_timeout_seconds: float = Field(default=60.0, gt=0)
+    shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     max_event_bytes: int = Field(default=32768, ge=1)
 
     def topic_overrides(self) -> dict[str, str]:

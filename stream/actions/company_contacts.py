@@ -31,6 +31,10 @@ async def resolve_contacts(
             to_upsert[index] = ContactPayload(message_id=company.message_id,
                                               mapping_id=company.mapping_id, email=email,
                                               properties={})
+        elif company.contact_failure:
+            results[index] = rejected(
+                Reason.DEPENDENCY_FAILED, "The contact to associate was not written: the "
+                f"user's contact write failed ({company.contact_failure})")
         else:
             results[index] = rejected(Reason.CONTACT_UNKNOWN, CONTACT_UNKNOWN)
     if to_upsert:

@@ -25,6 +25,7 @@ class CompanyPayload(Payload):
     search_fields: Mapping[str, str] | None = None
     contact_id: str | None = None
     contact_email: str | None = None
+    contact_failure: str | None = None  # why the user's contact write failed (user lane)
 
 
 def build_company(

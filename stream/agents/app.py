@@ -6,15 +6,16 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY, CollectorRegistry
 
-from stream.delivery.pipeline import LaneOutput, Pipeline
+from stream.delivery.pipeline import InRecord, Lane, OutRecord, Pipeline
+from stream.delivery.runner import LaneStopped
 from stream.outcomes.model import SourceCoordinates
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.declaration import TopicDeclaration
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 INGEST_BATCH = 500
 INGEST_WITHIN_SECONDS = 0.2
 ATTEMPT_HEADER = "hubspot-stream-attempt"
+FAUST_PAGES = ("web_router_enabled", "web_tables_enabled", "web_graph_enabled",
+               "web_stats_enabled", "web_metrics_enabled")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,14 @@ class AppParts:
 
     app: Any
     pipeline: Pipeline
+
+
+@dataclass
+class Liveness:
+    """Which agent loops run, and when each last finished a batch or waited for one."""
+
+    running: dict[str, bool] = field(default_factory=dict)
+    last_epoch: float = 0.0
 
 
 def attempt_of(headers: Any) -> int:
@@ -67,7 +78,8 @@ def _credentials(kafka: KafkaSettings) -> Any:
 
 def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
             registry: CollectorRegistry) -> faust.App:
-    """The faust app with our settings (no tables: see stream/delivery/lane_memory.py)."""
+    """The faust app with our settings (no tables: lane state is an explicit changelog)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         app_id_for(destination),
         broker=kafka.faust_broker_url(),
@@ -75,7 +87,7 @@ def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
         broker_credentials=_credentials(kafka),
         datadir=str(settings.data_dir),
         web_port=settings.web_port,
-        web_bind="0.0.0.0",
+        web_bind=settings.web_bind,
         topic_partitions=settings.lane_partitions,
         topic_disable_leader=True,
         table_standby_replicas=0,
@@ -85,25 +97,40 @@ def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
         stream_buffer_maxsize=1000,
         consumer_group_instance_id=settings.consumer_group_instance_id,
         consumer_auto_offset_reset="earliest",
+        **_faust_pages(settings.web_debug_pages),
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
     return app
 
 
-def add_health_pages(app: faust.App, progress: dict[str, float]) -> None:
-    """/healthz (liveness) and /readyz (assigned, not rebalancing; last epoch time)."""
+def _faust_pages(enabled: bool) -> Any:
+    """faust's own pages (/router/, /table/, /graph/, ...) only when asked for."""
+    return dict.fromkeys(FAUST_PAGES, enabled)
+
+
+def add_health_pages(app: faust.App, pipeline: Pipeline, liveness: Liveness) -> None:
+    """/healthz (liveness: every agent loop runs) and /readyz (consuming, or idle and able to:
+    503 with the reasons while a lane is paused, blocked or stopping)."""
 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
+        dead = sorted(name for name, running in liveness.running.items() if not running)
+        body = {"status": "dead agents" if dead else "ok", "dead_agents": dead}
+        return web.json(body, status=503 if dead else 200)
 
     @app.page("/readyz")
     async def readyz(web: Any, request: Any) -> Any:
+        problems = pipeline.problems()
+        if not app.started:
+            problems["worker"] = "starting"
+        if pipeline.stopping.is_set():
+            problems["worker"] = "stopping"
         consumer = app.consumer if app.started else None
-        ready = bool(consumer is not None and not app.rebalancing and consumer.assignment())
-        body = {"ready": ready, "rebalancing": bool(app.rebalancing),
-                "last_epoch": progress["last_epoch"]}
-        return web.json(body, status=200 if ready else 503)
+        body = {"ready": not problems, "problems": problems,
+                "rebalancing": bool(app.rebalancing),
+                "partitions": len(consumer.assignment()) if consumer is not None else 0,
+                "last_epoch": liveness.last_epoch}
+        return web.json(body, status=503 if problems else 200)
 
 
 def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings,
@@ -115,75 +142,77 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
         return app.topic(topics.by_id(topic_id).name, key_type=bytes, value_type=bytes,
                          key_serializer="raw", value_serializer="raw")
 
-    source, user_lane, group_lane = raw_topic("input"), raw_topic("user_lane"), raw_topic(
-        "group_lane")
-    results, failures = raw_topic("results"), raw_topic("failures")
-    progress = {"last_epoch": 0.0}
+    out_topics = {topic_id: raw_topic(topic_id) for topic_id in (
+        "results", "failures", "user_lane", "group_lane", "user_state", "group_state")}
+    lane_names = {topics.by_id("user_lane").name: "user", topics.by_id("group_lane").name: "group"}
+    liveness = Liveness()
 
-    async def publish(output: LaneOutput, outcomes_only: bool = False) -> None:
+    async def publish(records: Sequence[OutRecord]) -> list[BaseException | None]:
         futures = []
-        for outcome in output.outcomes:
-            topic = failures if outcome.is_failure else results
-            futures.append(await topic.send(key=outcome.key, value=outcome.encode()))
-        for call in [] if outcomes_only else output.forwards:
-            key = (call.group_id or call.routing_key).encode()
-            futures.append(await group_lane.send(key=key, value=call.encode()))
-        await asyncio.gather(*futures)  # Kafka acknowledged every record before any source ack
-
-    async def ack_all(stream: Any, events: Iterable[Any]) -> None:
-        for event in events:
-            await stream.ack(event)
+        for record in records:
+            try:
+                futures.append(await out_topics[record.topic].send(
+                    key=record.key, value=record.value, partition=record.partition))
+            except Exception as exc:
+                futures.append(_failed(exc))
+        answers = await asyncio.gather(*futures, return_exceptions=True)
+        return [a if isinstance(a, BaseException) else None for a in answers]
 
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         lane = topics.by_id("user_lane").name
         mine = sum(1 for tp in assigned if tp.topic == lane)
         pipeline.assignment_changed(mine / settings.lane_partitions)
 
-    # faust's stubs describe the handler more narrowly than faust calls it (sender, assigned)
+    async def on_revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
+        for topic, lane in lane_names.items():
+            pipeline.partitions_revoked(lane, [tp.partition for tp in revoked
+                                               if tp.topic == topic])
+
+    # faust's stubs describe the handler more narrowly than faust calls it (sender, revoked)
     app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
+    app.on_partitions_revoked.connect(on_revoked)  # type: ignore[arg-type]
 
-    @app.agent(source)
+    async def consume(stream: Any, lane: Lane, size: int, within: float) -> None:
+        liveness.running[lane] = True
+        try:
+            async for events in stream.noack_take(size, within=within):
+                if pipeline.stopping.is_set():
+                    break  # unacked: redelivered to whoever owns the partitions next
+                records = [InRecord(SourceCoordinates(e.message.topic, e.message.partition,
+                                                      e.message.offset),
+                                    e.value or b"", attempt_of(e.headers)) for e in events]
+                try:
+                    await pipeline.process(lane, records, publish)
+                except LaneStopped:
+                    break
+                await _ack_all(stream, events)
+                if lane != "ingest":
+                    liveness.last_epoch = time.time()
+        finally:
+            liveness.running[lane] = pipeline.stopping.is_set()
+
+    @app.agent(raw_topic("input"))
     async def ingest(stream: Any) -> None:
-        async for events in stream.noack_take(INGEST_BATCH, within=INGEST_WITHIN_SECONDS):
-            output = LaneOutput()
-            futures = []
-            for event in events:
-                coordinates = SourceCoordinates(event.message.topic, event.message.partition,
-                                                event.message.offset)
-                result = pipeline.ingest(event.value or b"", coordinates,
-                                         attempt_of(event.headers))
-                output.outcomes.extend(result.outcomes)
-                for call in result.calls:
-                    futures.append(await user_lane.send(key=call.routing_key.encode(),
-                                                        value=call.encode()))
-            await asyncio.gather(*futures)
-            await publish(output)
-            await pipeline.published(output)
-            await ack_all(stream, events)
+        await consume(stream, "ingest", INGEST_BATCH, INGEST_WITHIN_SECONDS)
 
-    async def run_lane(stream: Any, lane: str) -> None:
-        epoch = pipeline.user_epoch if lane == "user" else pipeline.group_epoch
-        async for events in stream.noack_take(settings.batch_max_items,
-                                              within=settings.batch_max_wait_seconds):
-            started = time.monotonic()
-            log.info("%s lane: epoch of %d records", lane, len(events))
-            output = await epoch([event.value or b"" for event in events])
-            await publish(output)
-            await pipeline.published(output)
-            await ack_all(stream, events)
-            progress["last_epoch"] = time.time()
-            log.info("%s lane: epoch done in %.2f s", lane, time.monotonic() - started)
-            pipeline.metrics.epoch_seconds.labels(pipeline.destination, lane).observe(
-                time.monotonic() - started)
-            pipeline.metrics.last_epoch.labels(pipeline.destination, lane).set(time.time())
-
-    @app.agent(user_lane)
+    @app.agent(out_topics["user_lane"])
     async def user_lane_agent(stream: Any) -> None:
-        await run_lane(stream, "user")
+        await consume(stream, "user", settings.batch_max_items, settings.batch_max_wait_seconds)
 
-    @app.agent(group_lane)
+    @app.agent(out_topics["group_lane"])
     async def group_lane_agent(stream: Any) -> None:
-        await run_lane(stream, "group")
+        await consume(stream, "group", settings.batch_max_items, settings.batch_max_wait_seconds)
 
-    add_health_pages(app, progress)
+    add_health_pages(app, pipeline, liveness)
     return AppParts(app, pipeline)
+
+
+async def _ack_all(stream: Any, events: Iterable[Any]) -> None:
+    for event in events:
+        await stream.ack(event)
+
+
+def _failed(exc: BaseException) -> asyncio.Future[Any]:
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future.set_exception(exc)
+    return future

@@ -13,7 +13,13 @@ from stream.actions.cache import ActionCaches
 from stream.actions.catalog import ACTIONS
 from stream.agents.app import build_app
 from stream.delivery.ingest import Ingestor
-from stream.delivery.lane_memory import InProcessLaneMemory, LaneMemory, RedisLaneMemory
+from stream.delivery.lane_memory import (
+    DegradingLaneMemory,
+    InProcessLaneMemory,
+    LaneMemory,
+    RedisLaneMemory,
+)
+from stream.delivery.lane_state import LaneState
 from stream.delivery.pipeline import Pipeline
 from stream.delivery.runner import ActionRunner
 from stream.errors import ConfigError
@@ -21,7 +27,8 @@ from stream.mappings import DestinationConfig, load_destination
 from stream.metrics.pipeline import PipelineMetrics
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.admin import create_topics
-from stream.topics.declaration import load_declaration
+from stream.topics.changelog import ChangelogReader
+from stream.topics.declaration import TopicDeclaration, load_declaration
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +53,8 @@ def load_config(path: Path | None) -> DestinationConfig:
 
 
 def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
-                   metrics: PipelineMetrics) -> Pipeline:
+                   metrics: PipelineMetrics, topics: TopicDeclaration,
+                   kafka: KafkaSettings) -> Pipeline:
     """The delivery core, with the HubSpot client opened lazily inside faust's event loop."""
     ingestor = Ingestor(destination, ACTIONS, settings.max_event_bytes)
 
@@ -59,16 +67,31 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
         return ActionRunner(ACTIONS, context, on_pause=lambda action, exc: metrics.pauses.labels(
             destination.id, action, type(exc).__name__).inc())
 
-    return Pipeline(ingestor, open_runner, metrics, lane_memory(destination, settings))
+    states = {"user": lane_state(topics.by_id("user_state").name, settings, kafka),
+              "group": lane_state(topics.by_id("group_state").name, settings, kafka)}
+    return Pipeline(ingestor, open_runner, metrics, lane_memory(destination, settings, metrics),
+                    states)
 
 
-def lane_memory(destination: DestinationConfig, settings: WorkerSettings) -> LaneMemory:
-    """Redis when configured (shared by all workers), else this process's memory."""
+def lane_state(topic: str, settings: WorkerSettings, kafka: KafkaSettings) -> LaneState:
+    """A lane's durable state, restored from its changelog topic."""
+    return LaneState(ChangelogReader(kafka.confluent_config(), topic).read,
+                     settings.dedup_window_seconds)
+
+
+def lane_memory(destination: DestinationConfig, settings: WorkerSettings,
+                metrics: PipelineMetrics) -> LaneMemory:
+    """Redis when configured (shared by all workers; an outage degrades, never stops a lane),
+    else this process's memory."""
     if settings.redis_url:
         import redis.asyncio
 
-        client = redis.asyncio.Redis.from_url(settings.redis_url)
-        return RedisLaneMemory(client, destination.id, settings.dedup_window_seconds)
+        client = redis.asyncio.Redis.from_url(settings.redis_url, socket_timeout=2.0,
+                                              socket_connect_timeout=2.0)
+        gauge = metrics.memory_degraded.labels(destination.id)
+        return DegradingLaneMemory(
+            RedisLaneMemory(client, destination.id, settings.dedup_window_seconds),
+            on_degraded=lambda degraded: gauge.set(1 if degraded else 0))
     return InProcessLaneMemory(settings.dedup_window_seconds)
 
 
@@ -85,11 +108,12 @@ def run(args: argparse.Namespace) -> int:
     topics = load_declaration().resolved(destination.id, settings.topic_overrides())
     if not args.no_create_topics:
         create_topics(kafka.confluent_config(), topics.topics)
-    parts = build_app(build_pipeline(destination, settings, PipelineMetrics()), topics, kafka,
-                      settings)
+    pipeline = build_pipeline(destination, settings, PipelineMetrics(), topics, kafka)
+    parts = build_app(pipeline, topics, kafka, settings)
     print(f"worker destination={destination.id} app={parts.app.conf.id} "
           f"web=http://127.0.0.1:{settings.web_port}", flush=True)
     from stream.agents.worker import run_worker
 
-    run_worker(parts.app, args.loglevel)
+    run_worker(parts.app, args.loglevel, on_stop=pipeline.request_stop,
+               shutdown_timeout_seconds=settings.shutdown_timeout_seconds)
     return 0

@@ -36,6 +36,7 @@ class ActionCall:
     attempts: int = 1
     contact_id: str | None = None
     group_id: str | None = None
+    contact_failure: str | None = None
 
     @property
     def dedup_key(self) -> str:
@@ -43,9 +44,10 @@ class ActionCall:
         fix is a new attempt, so its outcome is not taken for a producer repeat."""
         return f"{self.message_id}|{self.mapping}|{self.attempts}"
 
-    def with_contact(self, contact_id: str | None) -> ActionCall:
-        """The same call carrying the HubSpot contact id (forwarded to the group lane)."""
-        return replace(self, contact_id=contact_id)
+    def with_contact(self, contact_id: str | None, failure: str | None = None) -> ActionCall:
+        """The same call carrying the HubSpot contact id, or why the user's contact write
+        failed (forwarded to the group lane)."""
+        return replace(self, contact_id=contact_id, contact_failure=None if contact_id else failure)
 
     def encode(self) -> bytes:
         """orjson bytes for the lane topics."""
@@ -56,6 +58,7 @@ class ActionCall:
             "event_timestamp": self.event_timestamp, "received_at": self.received_at,
             "source": self.source.as_json(), "event": self.event, "attempts": self.attempts,
             "contact_id": self.contact_id, "group_id": self.group_id,
+            "contact_failure": self.contact_failure,
         })
 
     @classmethod
@@ -71,7 +74,7 @@ class ActionCall:
             event_timestamp=data["event_timestamp"], received_at=data["received_at"],
             source=SourceCoordinates(**data["source"]), event=data["event"],
             attempts=data.get("attempts", 1), contact_id=data.get("contact_id"),
-            group_id=data.get("group_id"))
+            group_id=data.get("group_id"), contact_failure=data.get("contact_failure"))
 
     def outcome(self, status: OutcomeStatus, *, hubspot: dict[str, Any] | None = None,
                 error: OutcomeError | None = None, batch_size: int = 1) -> Outcome:

@@ -20,12 +20,20 @@ class EpochResult:
     outcomes: list[Outcome] = field(default_factory=list)
     forwards: list[ActionCall] = field(default_factory=list)
     contact_ids: dict[str, str] = field(default_factory=dict)
+    contact_failures: dict[str, str] = field(default_factory=dict)
+
+
+def _no_failure(routing_key: str) -> str | None:
+    return None
 
 
 async def run_user_epoch(calls: Sequence[ActionCall], runner: ActionRunner,
-                         known_contact: Callable[[str], str | None]) -> EpochResult:
+                         known_contact: Callable[[str], str | None],
+                         known_failure: Callable[[str], str | None] = _no_failure,
+                         ) -> EpochResult:
     """Contacts first; then every other user-lane action in first-seen order; then company calls
-    are forwarded carrying the contact id learned now or earlier (`known_contact`)."""
+    are forwarded carrying the contact id learned now or earlier (`known_contact`), or else why
+    the user's contact write failed (now or earlier: `known_failure`)."""
     result = EpochResult()
     by_action: dict[str, list[ActionCall]] = {}
     for call in calls:
@@ -37,15 +45,20 @@ async def run_user_epoch(calls: Sequence[ActionCall], runner: ActionRunner,
         for call, outcome in zip(contacts, outcomes, strict=True):
             if outcome.status == "delivered" and outcome.hubspot and outcome.hubspot.get("id"):
                 result.contact_ids[call.routing_key] = str(outcome.hubspot["id"])
+                result.contact_failures.pop(call.routing_key, None)
+            elif outcome.is_failure and outcome.error is not None:
+                result.contact_failures[call.routing_key] = (
+                    f"{outcome.error.reason.value}: {outcome.error.message}"[:500])
     for action, action_calls in by_action.items():
         if action in GROUP_LANE_ACTIONS:
             continue
         result.outcomes.extend(await runner.perform(action, action_calls))
     for action in GROUP_LANE_ACTIONS:
         for call in by_action.get(action, []):
-            contact_id = result.contact_ids.get(call.routing_key) or known_contact(
-                call.routing_key)
-            result.forwards.append(call.with_contact(contact_id))
+            user = call.routing_key
+            failure = result.contact_failures.get(user)
+            contact_id = result.contact_ids.get(user) or (None if failure else known_contact(user))
+            result.forwards.append(call.with_contact(contact_id, failure or known_failure(user)))
     return result
 
 

@@ -1,18 +1,20 @@
-"""Lane memory: the HubSpot contact id per user and the outcomes already published (dedup).
+"""Lane memory: a cache of contact ids and published outcomes, shared across lanes and workers.
 
-Two backends with one interface: in-process (one worker, or when Redis is not configured) and
-Redis (shared by every worker of a destination, so it survives rebalances and restarts). Both
-expire dedup entries after the window. faust tables were tried first and dropped: with
-faust-streaming 0.15.3 a worker joining a group that has table changelogs stopped every member's
-consumption after the rebalance (docs/pipeline.md).
+The durable record of both is the Kafka lane state (lane_state.py). This cache adds what the
+per-key state cannot see: producer repeats of a message id that land in another epoch or, for
+Redis, another worker, within the dedup window. Backends: in-process, or Redis (shared by every
+worker of a destination), wrapped in DegradingLaneMemory so an outage never stops a lane.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
 
 
 class LaneMemory(Protocol):
@@ -100,3 +102,66 @@ class RedisLaneMemory:
 
 def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class DegradingLaneMemory:
+    """A lane memory whose backend may fail (Redis): a failure is logged once, reported through
+    `on_degraded(True)`, and answers "nothing known" (dedup of producer repeats degrades to
+    at-least-once; the Kafka lane state still holds). The backend is tried again every
+    `probe_seconds`, and `on_degraded(False)` reports its return."""
+
+    def __init__(self, inner: LaneMemory, on_degraded: Callable[[bool], None],
+                 probe_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.inner = inner
+        self.on_degraded = on_degraded
+        self.probe_seconds = probe_seconds
+        self.clock = clock
+        self.degraded_until: float | None = None
+
+    def _usable(self) -> bool:
+        return self.degraded_until is None or self.clock() >= self.degraded_until
+
+    def _failed(self, exc: Exception) -> None:
+        if self.degraded_until is None:
+            log.error("lane memory unreachable (%s: %s): dedup of repeats degrades to "
+                      "at-least-once until it is back", type(exc).__name__, exc)
+            self.on_degraded(True)
+        self.degraded_until = self.clock() + self.probe_seconds
+
+    def _worked(self) -> None:
+        if self.degraded_until is not None:
+            log.warning("lane memory reachable again")
+            self.on_degraded(False)
+        self.degraded_until = None
+
+    async def seen(self, dedup_keys: Sequence[str]) -> set[str]:
+        if not self._usable():
+            return set()
+        try:
+            found = await self.inner.seen(dedup_keys)
+        except Exception as exc:
+            self._failed(exc)
+            return set()
+        self._worked()
+        return found
+
+    async def contact_ids(self, routing_keys: Iterable[str]) -> dict[str, str]:
+        if not self._usable():
+            return {}
+        try:
+            found = await self.inner.contact_ids(routing_keys)
+        except Exception as exc:
+            self._failed(exc)
+            return {}
+        self._worked()
+        return found
+
+    async def remember(self, dedup_keys: Sequence[str], contact_ids: Mapping[str, str]) -> None:
+        if not self._usable():
+            return
+        try:
+            await self.inner.remember(dedup_keys, contact_ids)
+        except Exception as exc:
+            self._failed(exc)
+            return
+        self._worked()

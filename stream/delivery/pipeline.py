@@ -1,52 +1,115 @@
-"""The delivery core of one worker: ingest, lane epochs and lane memory, with no faust import.
+"""The delivery core of one worker: ingest, lane epochs, lane state, publication until done.
 
-The faust agents (stream.agents.app) only move bytes: they hand batches to these methods,
-publish what comes back, call `remember`, then ack.
+No faust import: the agents (stream.agents.app) hand batches of records to `process` with a
+function that sends records to Kafka, then ack what `process` returned for. `process` returns
+only when every record of the batch has its outcomes (or forwards) acknowledged by Kafka: an
+exception for one record becomes that record's `internal` failure outcome, and a stage that
+cannot finish (Kafka unreachable, an unexpected error) is retried with backoff while the lane
+reports itself blocked. Nothing is ever skipped, so a partition never moves past a gap.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import random
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from stream.delivery.action_call import ActionCall
 from stream.delivery.epoch import GROUP_LANE_ACTIONS, run_group_epoch, run_user_epoch
 from stream.delivery.ingest import Ingestor, IngestResult
 from stream.delivery.lane_memory import LaneMemory
-from stream.delivery.runner import ActionRunner
+from stream.delivery.lane_state import KeyState, LaneState, StateUpdate
+from stream.delivery.runner import ActionRunner, LaneStopped, internal_error
 from stream.errors import Reason
 from stream.metrics.pipeline import PipelineMetrics
 from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
 
+log = logging.getLogger(__name__)
+Lane = Literal["ingest", "user", "group"]
+TopicId = Literal["results", "failures", "user_lane", "group_lane", "user_state", "group_state"]
+RETRY_CAP_SECONDS = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class InRecord:
+    """A record handed in by an agent: where it was read and its bytes."""
+
+    source: SourceCoordinates
+    value: bytes
+    attempt: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OutRecord:
+    """A record to publish: topic id (topics/topics.yaml), key, value, explicit partition."""
+
+    topic: TopicId
+    key: bytes | None
+    value: bytes
+    partition: int | None = None
+
+
+# sends the records and returns, per record, None once Kafka acknowledged it or the exception
+Publish = Callable[[Sequence[OutRecord]], Awaitable[list[BaseException | None]]]
+
 
 @dataclass
 class LaneOutput:
-    """What a lane epoch wants published before its source records are acked, and what the
-    lane memory learns once Kafka acknowledged it."""
+    """What a batch wants published before its source records are acked."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    forwards: list[ActionCall] = field(default_factory=list)
+    calls: list[ActionCall] = field(default_factory=list)  # ingest -> user lane
+    forwards: list[ActionCall] = field(default_factory=list)  # user lane -> group lane
+    state: list[StateUpdate] = field(default_factory=list)
     published_keys: list[str] = field(default_factory=list)
     contact_ids: dict[str, str] = field(default_factory=dict)
+
+    def records(self, lane: Lane) -> list[OutRecord]:
+        """Everything to publish, encoded (an unencodable outcome is replaced, never raised)."""
+        out = [OutRecord("failures" if o.is_failure else "results", o.key, o.encode_safely())
+               for o in self.outcomes]
+        out += [OutRecord("user_lane", c.routing_key.encode(), c.encode()) for c in self.calls]
+        out += [OutRecord("group_lane", (c.group_id or c.routing_key).encode(), c.encode())
+                for c in self.forwards]
+        state_topic: TopicId = "group_state" if lane == "group" else "user_state"
+        out += [OutRecord(state_topic, u.key.encode(), u.state.encode(), u.partition)
+                for u in self.state]
+        return out
+
+
+@dataclass
+class LaneHealth:
+    """Why a lane cannot make progress now (None when it can)."""
+
+    blocked: dict[str, str] = field(default_factory=dict)  # lane -> reason
 
 
 class Pipeline:
     """One destination's delivery core in one worker."""
 
     def __init__(self, ingestor: Ingestor, open_runner: Callable[[], Awaitable[ActionRunner]],
-                 metrics: PipelineMetrics, memory: LaneMemory) -> None:
+                 metrics: PipelineMetrics, memory: LaneMemory,
+                 states: dict[str, LaneState] | None = None) -> None:
         self.ingestor = ingestor
         self.destination = ingestor.destination.id
         self._open_runner = open_runner
         self._runner: ActionRunner | None = None
-        self._share = 1.0
         self.metrics = metrics
         self.memory = memory
+        self.states = states or {}
+        self.stopping = asyncio.Event()
+        self.health = LaneHealth()
+        self._share = 1.0
 
     async def runner(self) -> ActionRunner:
         """The action runner, opened on first use inside the worker's event loop."""
         if self._runner is None:
             self._runner = await self._open_runner()
+            self._runner.stopping = self.stopping
             self.assignment_changed(self._share)
         return self._runner
 
@@ -59,9 +122,106 @@ class Pipeline:
         if budget is not None:
             budget.share = max(share, 0.01)
 
+    def request_stop(self) -> None:
+        """Shutdown: stop retrying; paused epochs are abandoned (their records stay unacked)."""
+        self.stopping.set()
+
+    def partitions_revoked(self, lane: str, partitions: Sequence[int]) -> None:
+        """Another worker owns these lane partitions now: forget their state."""
+        if lane in self.states:
+            self.states[lane].revoke(partitions)
+
+    def problems(self) -> dict[str, str]:
+        """Why the worker is not ready now: blocked lanes and paused actions (empty: ready)."""
+        found = {f"lane {lane}": reason for lane, reason in self.health.blocked.items()}
+        paused = self._runner.paused if self._runner is not None else {}
+        for action, pause in paused.items():
+            found[f"action {action}"] = f"{pause.kind} pause since {pause.since:.0f}: " \
+                                        f"{pause.reason}"
+        for lane in ("user", "group"):
+            kinds = {p.kind for a, p in paused.items()
+                     if (a in GROUP_LANE_ACTIONS) == (lane == "group")}
+            for kind in ("retryable", "fatal"):
+                self.metrics.lane_paused.labels(self.destination, lane, kind).set(
+                    1 if kind in kinds else 0)
+            self.metrics.lane_paused.labels(self.destination, lane, "blocked").set(
+                1 if lane in self.health.blocked else 0)
+        return found
+
+    async def process(self, lane: Lane, records: Sequence[InRecord], publish: Publish) -> None:
+        """Run one batch to the end: every record gets its outcomes (or forwards) published and
+        acknowledged, then the caller acks the records. Raises LaneStopped on shutdown (nothing
+        to ack); never raises anything else."""
+        started = time.monotonic()
+        output = await self._until_done(lane, "epoch", lambda: self._run(lane, records))
+        pending = output.records(lane)
+        attempt = 0
+        while pending:
+            results = await publish(pending)
+            failed = [r for r, error in zip(pending, results, strict=True) if error is not None]
+            if failed:
+                error = next(e for e in results if e is not None)
+                attempt = await self._blocked(lane, "publish", error, attempt)
+            else:
+                self.health.blocked.pop(lane, None)
+            pending = failed
+        await self._published(lane, output)
+        if lane != "ingest":
+            self.metrics.epoch_seconds.labels(self.destination, lane).observe(
+                time.monotonic() - started)
+            self.metrics.last_epoch.labels(self.destination, lane).set(time.time())
+
+    async def _until_done(self, lane: Lane, stage: str,
+                          step: Callable[[], Awaitable[LaneOutput]]) -> LaneOutput:
+        attempt = 0
+        while True:
+            try:
+                output = await step()
+            except (LaneStopped, asyncio.CancelledError):
+                raise
+            except Exception as exc:
+                attempt = await self._blocked(lane, stage, exc, attempt)
+                continue
+            self.health.blocked.pop(lane, None)
+            return output
+
+    async def _blocked(self, lane: Lane, stage: str, exc: BaseException, attempt: int) -> int:
+        """Record that `lane` cannot finish `stage`, wait (capped backoff, cut by shutdown)."""
+        reason = f"{stage}: {type(exc).__name__}: {exc}"[:300]
+        if self.health.blocked.get(lane) != reason:
+            log.error("%s lane blocked (%s); retrying the same records", lane, reason)
+        self.health.blocked[lane] = reason
+        delay = random.uniform(0.5, min(RETRY_CAP_SECONDS, 2.0 ** attempt))
+        try:
+            await asyncio.wait_for(self.stopping.wait(), timeout=delay)
+        except TimeoutError:
+            return attempt + 1
+        raise LaneStopped(f"{lane} lane: stop requested while blocked")
+
+    async def _run(self, lane: Lane, records: Sequence[InRecord]) -> LaneOutput:
+        if lane == "ingest":
+            return self._ingest_batch(records)
+        return await (self._user_epoch(records) if lane == "user" else self._group_epoch(records))
+
+    def _ingest_batch(self, records: Sequence[InRecord]) -> LaneOutput:
+        output = LaneOutput()
+        for record in records:
+            result = self.ingest(record.value, record.source, record.attempt)
+            output.outcomes.extend(result.outcomes)
+            output.calls.extend(result.calls)
+        return output
+
     def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1) -> IngestResult:
-        """Ingest one source record, counting what became of it."""
-        result = self.ingestor.ingest(raw, source, attempt)
+        """Ingest one source record, counting what became of it; an exception becomes the
+        record's `internal` failure outcome."""
+        try:
+            result = self.ingestor.ingest(raw, source, attempt)
+            for call in result.calls:
+                call.encode()  # what cannot travel on the lane fails here, for this record only
+        except Exception as exc:
+            log.exception("ingest raised for %s", source)
+            self.metrics.record_events(self.destination, "internal")
+            return IngestResult(outcomes=[internal_outcome(self.destination, raw, source, exc)])
         if result.filtered:
             disposition = f"filtered_{result.filtered}"
         elif result.outcomes and not result.calls and result.outcomes[0].mapping is None:
@@ -71,55 +231,110 @@ class Pipeline:
         self.metrics.record_events(self.destination, disposition)
         return result
 
-    async def user_epoch(self, records: Sequence[bytes]) -> LaneOutput:
+    async def _user_epoch(self, records: Sequence[InRecord]) -> LaneOutput:
         """Contacts, then objects and events, then companies forwarded with their contact id."""
         output = LaneOutput()
         calls = await self._fresh_calls(records, output, "user")
-        company_users = [c.routing_key for c in calls if c.action in GROUP_LANE_ACTIONS]
-        known = await self.memory.contact_ids(company_users)
-        epoch = await run_user_epoch(calls, await self.runner(), known.get)
+        state = self.states.get("user")
+        users = {call.routing_key: partition for partition, call in calls}
+
+        def remembered(user: str) -> KeyState:
+            return state.get(users[user], user) if state is not None else KeyState()
+
+        company_users = [c.routing_key for _, c in calls if c.action in GROUP_LANE_ACTIONS]
+        cached = await self.memory.contact_ids(
+            [u for u in company_users if remembered(u).contact_id is None])
+        epoch = await run_user_epoch(
+            [call for _, call in calls], await self.runner(),
+            lambda user: remembered(user).contact_id or cached.get(user),
+            lambda user: remembered(user).contact_failure)
         output.outcomes.extend(epoch.outcomes)
         output.forwards.extend(epoch.forwards)
         output.contact_ids.update(epoch.contact_ids)
-        output.published_keys.extend(f"user|{call.dedup_key}" for call in calls)
+        if state is not None:
+            self._state_updates(state, output, calls, lambda c: c.routing_key, epoch.contact_ids,
+                                epoch.contact_failures)
         return output
 
-    async def group_epoch(self, records: Sequence[bytes]) -> LaneOutput:
+    async def _group_epoch(self, records: Sequence[InRecord]) -> LaneOutput:
         """Company upserts (merged per groupId) and their contact associations."""
         output = LaneOutput()
         calls = await self._fresh_calls(records, output, "group")
-        output.outcomes.extend(await run_group_epoch(calls, await self.runner()))
-        output.published_keys.extend(f"group|{call.dedup_key}" for call in calls)
+        output.outcomes.extend(await run_group_epoch([c for _, c in calls], await self.runner()))
+        state = self.states.get("group")
+        if state is not None:
+            self._state_updates(state, output, calls, group_key, {}, {})
         return output
 
-    async def published(self, output: LaneOutput) -> None:
-        """After Kafka acknowledged an epoch's records: remember them and count outcomes."""
+    def _state_updates(self, state: LaneState, output: LaneOutput,
+                       calls: Sequence[tuple[int, ActionCall]],
+                       key_of: Callable[[ActionCall], str], contact_ids: dict[str, str],
+                       failures: dict[str, str]) -> None:
+        by_key: dict[tuple[int, str], list[str]] = {}
+        for partition, call in calls:
+            by_key.setdefault((partition, key_of(call)), []).append(call.dedup_key)
+        for (partition, key), published in by_key.items():
+            output.state.append(state.updated(partition, key, published, contact_ids.get(key),
+                                              failures.get(key)))
+
+    async def _published(self, lane: Lane, output: LaneOutput) -> None:
+        """After Kafka acknowledged a batch's records: remember them and count outcomes."""
+        if lane in self.states:
+            self.states[lane].apply(output.state)
         await self.memory.remember(output.published_keys, output.contact_ids)
         for outcome in output.outcomes:
             reason = outcome.error.reason.value if outcome.error else None
             self.metrics.record_outcome(self.destination, outcome.action, outcome.status,
                                         reason)
 
-    async def _fresh_calls(self, records: Sequence[bytes], output: LaneOutput,
-                           lane: str) -> list[ActionCall]:
-        calls: list[ActionCall] = []
-        for raw in records:
+    async def _fresh_calls(self, records: Sequence[InRecord], output: LaneOutput,
+                           lane: str) -> list[tuple[int, ActionCall]]:
+        """Decoded calls whose outcome was not published yet (lane state, then the cache)."""
+        state = self.states.get(lane)
+        if state is not None:
+            await state.restore({record.source.partition for record in records})
+        calls: list[tuple[int, ActionCall]] = []
+        for record in records:
             try:
-                calls.append(ActionCall.decode(raw))
-            except (ValueError, KeyError, TypeError) as exc:
-                output.outcomes.append(_undecodable(self.destination, raw, exc))
-        seen = await self.memory.seen([f"{lane}|{call.dedup_key}" for call in calls])
-        fresh = [call for call in calls if f"{lane}|{call.dedup_key}" not in seen]
+                calls.append((record.source.partition, ActionCall.decode(record.value)))
+            except Exception as exc:
+                output.outcomes.append(internal_outcome(self.destination, record.value,
+                                                        record.source, exc, "lane record"))
+        key_of = group_key if lane == "group" else _user_key
+        fresh: list[tuple[int, ActionCall]] = []
+        taken: set[str] = set()
+        for partition, call in calls:
+            if call.dedup_key in taken or (state is not None and state.was_published(
+                    partition, key_of(call), call.dedup_key)):
+                continue
+            taken.add(call.dedup_key)
+            fresh.append((partition, call))
+        cached = await self.memory.seen([f"{lane}|{call.dedup_key}" for _, call in fresh])
+        fresh = [(p, call) for p, call in fresh if f"{lane}|{call.dedup_key}" not in cached]
         if len(fresh) < len(calls):
             self.metrics.duplicates.labels(self.destination, lane).inc(len(calls) - len(fresh))
         self.metrics.epoch_size.labels(self.destination, lane).observe(len(fresh))
+        output.published_keys.extend(f"{lane}|{call.dedup_key}" for _, call in fresh)
         return fresh
 
 
-def _undecodable(destination: str, raw: bytes, exc: Exception) -> Outcome:
+def _user_key(call: ActionCall) -> str:
+    return call.routing_key
+
+
+def group_key(call: ActionCall) -> str:
+    """The group lane's key of a call (its Kafka key there)."""
+    return call.group_id or call.routing_key
+
+
+def internal_outcome(destination: str, raw: bytes, source: SourceCoordinates,
+                     exc: BaseException, what: str = "event") -> Outcome:
+    """The failure outcome of a record an unexpected exception hit (reason internal)."""
     text = raw[:4096].decode("utf-8", errors="replace")
+    error = internal_error(exc)
     return Outcome(
-        status="failed", destination=destination, mapping=None, action=None, message_id=None,
-        event_type=None, routing_key=None, source=SourceCoordinates("", -1, -1),
-        error=OutcomeError(Reason.INTERNAL, f"undecodable lane record: {exc}"),
-        event={"raw_text": text})
+        status="failed", destination=destination, mapping=None, action=None,
+        message_id=f"source:{source.topic}:{source.partition}:{source.offset}",
+        event_type=None, routing_key=None, source=source,
+        error=OutcomeError(Reason.INTERNAL, f"{what}: {error.message}", retryable=True),
+        event={"raw_text": text, "raw_bytes": len(raw)})

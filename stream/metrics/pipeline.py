@@ -35,8 +35,28 @@ class PipelineMetrics:
             "Unix time of the last completed epoch (progress probe)", ["destination", "lane"],
             registry=registry)
 
+        self.lane_paused = Gauge(
+            "hubspot_stream_lane_paused",
+            "1 while a lane cannot make progress: kind retryable (HubSpot unavailable), fatal "
+            "(auth HubSpot refuses) or blocked (Kafka unreachable, an internal error)",
+            ["destination", "lane", "kind"], registry=registry)
+        self.memory_degraded = Gauge(
+            "hubspot_stream_lane_memory_degraded",
+            "1 while the Redis lane cache is unreachable (dedup of producer repeats degrades "
+            "to at-least-once; the Kafka lane state still holds)", ["destination"],
+            registry=registry)
+        self.poison_records = Counter(
+            "hubspot_stream_poison_records_total",
+            "Records that crashed the worker repeatedly and were passed with a failure outcome",
+            ["destination", "lane"], registry=registry)
+        self.state_restored = Counter(
+            "hubspot_stream_lane_state_restored_keys_total",
+            "Lane keys restored from the Kafka lane-state changelog", ["destination", "lane"],
+            registry=registry)
+
     def record_events(self, destination: str, disposition: str, count: int = 1) -> None:
-        """disposition: routed | invalid | filtered_integrations | filtered_no_mapping."""
+        """disposition: routed | invalid | internal | filtered_integrations |
+        filtered_no_mapping."""
         self.events.labels(destination, disposition).inc(count)
 
     def record_outcome(self, destination: str, action: str | None, status: str,

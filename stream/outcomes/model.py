@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -11,6 +12,9 @@ import orjson
 from stream.errors import Reason
 
 SCHEMA = "hubspot-stream.outcome/1"
+_SHORT_REPR = reprlib.Repr()  # bounded depth and size: the text of an unencodable event
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxdict, _SHORT_REPR.maxlist = 8, 50, 50
+_SHORT_REPR.maxstring, _SHORT_REPR.maxother = 4096, 200
 OutcomeStatus = Literal["delivered", "skipped", "rejected", "failed"]
 RESULT_STATUSES = frozenset({"delivered", "skipped"})
 
@@ -93,6 +97,18 @@ class Outcome:
     def encode(self) -> bytes:
         """orjson bytes of `to_json()`."""
         return orjson.dumps(self.to_json())
+
+    def encode_safely(self) -> bytes:
+        """`encode()`, or, when the original event cannot be encoded (too deep, a number out of
+        range), the same outcome carrying the event's text instead: an outcome is never lost to
+        its own event."""
+        try:
+            return self.encode()
+        except (TypeError, ValueError, orjson.JSONEncodeError) as exc:
+            text = _SHORT_REPR.repr(self.event)
+            record = self.to_json()
+            record["event"] = {"raw_text": text, "unencodable": f"{type(exc).__name__}: {exc}"}
+            return orjson.dumps(record)
 
     def _latency_ms(self) -> int | None:
         if self.received_at is None:

@@ -12,7 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from stream.errors import ConfigError
 
 DECLARATION_FILE = Path(__file__).resolve().parents[2] / "topics" / "topics.yaml"
-TopicId = Literal["input", "user_lane", "group_lane", "results", "failures"]
+TopicId = Literal["input", "user_lane", "group_lane", "user_state", "group_state", "results",
+                  "failures"]
+CO_PARTITIONED: tuple[tuple[TopicId, TopicId], ...] = (("user_lane", "user_state"),
+                                                      ("group_lane", "group_state"))
 
 
 class TopicSpec(BaseModel):
@@ -67,4 +70,8 @@ def load_declaration(path: Path = DECLARATION_FILE) -> TopicDeclaration:
     missing = sorted(set(get_args(TopicId)) - set(ids))
     if missing or len(ids) != len(set(ids)):
         raise ConfigError(f"{path}: declare each topic id exactly once; missing: {missing}")
+    for lane, state in CO_PARTITIONED:
+        if declaration.by_id(lane).partitions != declaration.by_id(state).partitions:
+            raise ConfigError(f"{path}: {state} must have as many partitions as {lane} (its "
+                              "state is co-partitioned with the lane)")
     return declaration

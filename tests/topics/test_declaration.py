@@ -13,10 +13,15 @@ from stream.topics.declaration import load_declaration
 def test_every_topic_is_declared_once_with_partitions_retention_and_cleanup() -> None:
     declaration = load_declaration()
     ids = {t.id for t in declaration.topics}
-    assert ids == {"input", "user_lane", "group_lane", "results", "failures"}
-    lanes = [declaration.by_id("user_lane"), declaration.by_id("group_lane")]
+    assert ids == {"input", "user_lane", "group_lane", "user_state", "group_state", "results",
+                   "failures"}
+    lanes = [declaration.by_id(i) for i in ("user_lane", "group_lane", "user_state",
+                                              "group_state")]
     assert all(t.partitions == 12 for t in lanes)
-    assert all(t.config()["cleanup.policy"] == "delete" for t in declaration.topics)
+    policies = {t.id: t.config()["cleanup.policy"] for t in declaration.topics}
+    assert policies == {"input": "delete", "user_lane": "delete", "group_lane": "delete",
+                        "user_state": "compact", "group_state": "compact", "results": "delete",
+                        "failures": "delete"}
 
 
 def test_lane_names_take_the_destination_id_and_overrides_win() -> None:
@@ -31,4 +36,13 @@ def test_a_declaration_missing_a_topic_names_the_file(tmp_path: Path) -> None:
     path.write_text("topics:\n  - {id: input, name: x, partitions: 1, cleanup_policy: delete,"
                     " retention_ms: 1}\n")
     with pytest.raises(ConfigError, match=r"topics\.yaml: declare each topic id exactly once"):
+        load_declaration(path)
+
+
+def test_a_state_topic_partitioned_unlike_its_lane_is_refused(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "topics" / "topics.yaml").read_text()
+    path = tmp_path / "topics.yaml"
+    path.write_text(text.replace("partitions: 12                 # must equal user_lane's",
+                                 "partitions: 6"))
+    with pytest.raises(ConfigError, match="user_state must have as many partitions as user_lane"):
         load_declaration(path)

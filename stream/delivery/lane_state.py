@@ -1,0 +1,138 @@
+"""Durable lane state: what a lane remembers per key, restored from a compacted Kafka changelog.
+
+Each lane (user, group) has a changelog topic with the lane's partition count. The state of a lane
+key is written to the changelog partition of the lane record it came from, so partition p of the
+changelog holds exactly the keys of lane partition p (co-partitioned). A worker restores a lane
+partition's state the first time it processes a record of that partition (and again after the
+partition was revoked), so a restarted or rebalanced worker knows every contact id and every
+recently published outcome of the keys it now owns. Redis is at most a cache (lane_memory.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+SCHEMA = "hubspot-stream.lane-state/1"
+MAX_SEEN_PER_KEY = 64  # recent outcomes kept per key: covers any uncommitted tail redelivered
+
+# (partition) -> every (key, value) record of that changelog partition, oldest first
+PartitionReader = Callable[[int], Awaitable[Sequence[tuple[bytes, bytes | None]]]]
+
+
+@dataclass
+class KeyState:
+    """What one lane key (a user or a group) remembers."""
+
+    contact_id: str | None = None
+    contact_failure: str | None = None  # why the user's last contact write failed
+    seen: dict[str, float] = field(default_factory=dict)  # dedup key -> published at (unix s)
+
+    def encode(self) -> bytes:
+        """The changelog value."""
+        return orjson.dumps({"schema": SCHEMA, "contact_id": self.contact_id,
+                             "contact_failure": self.contact_failure,
+                             "seen": [[key, at] for key, at in self.seen.items()]})
+
+    @classmethod
+    def decode(cls, raw: bytes) -> KeyState:
+        """Parse a changelog value; ValueError on anything else."""
+        data: Any = orjson.loads(raw)
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            raise ValueError("not a lane-state record")
+        return cls(contact_id=data.get("contact_id"),
+                   contact_failure=data.get("contact_failure"),
+                   seen={str(key): float(at) for key, at in data.get("seen") or []})
+
+
+@dataclass(frozen=True)
+class StateUpdate:
+    """One changelog record to publish with an epoch's outcomes."""
+
+    partition: int
+    key: str
+    state: KeyState
+
+
+class LaneState:
+    """The state of the lane partitions this worker processes, restored on first use."""
+
+    def __init__(self, read_partition: PartitionReader, window_seconds: float,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.read_partition = read_partition
+        self.window_seconds = window_seconds
+        self.clock = clock
+        self._partitions: dict[int, dict[str, KeyState]] = {}
+        self._restoring: dict[int, asyncio.Future[None]] = {}
+        self.restored_keys = 0
+
+    async def restore(self, partitions: Iterable[int]) -> None:
+        """Read the changelog of every partition not restored yet (concurrent callers share one
+        read per partition)."""
+        for partition in sorted(set(partitions)):
+            if partition in self._partitions:
+                continue
+            pending = self._restoring.get(partition)
+            if pending is None:
+                pending = asyncio.ensure_future(self._restore_one(partition))
+                self._restoring[partition] = pending
+            try:
+                await asyncio.shield(pending)
+            finally:
+                if pending.done():
+                    self._restoring.pop(partition, None)
+
+    async def _restore_one(self, partition: int) -> None:
+        keys: dict[str, KeyState] = {}
+        for raw_key, value in await self.read_partition(partition):
+            key = raw_key.decode("utf-8", errors="replace")
+            if value is None:
+                keys.pop(key, None)
+                continue
+            try:
+                keys[key] = KeyState.decode(value)
+            except (ValueError, TypeError):
+                continue  # not ours or from a future schema: forget rather than crash
+        self._partitions[partition] = keys
+        self.restored_keys += len(keys)
+
+    def revoke(self, partitions: Iterable[int]) -> None:
+        """Forget partitions now owned by another worker (restored again if they come back)."""
+        for partition in partitions:
+            self._partitions.pop(partition, None)
+
+    def get(self, partition: int, key: str) -> KeyState:
+        """The state of `key` (empty when unknown); restore(partition) must have run."""
+        return self._partitions.get(partition, {}).get(key) or KeyState()
+
+    def was_published(self, partition: int, key: str, dedup_key: str) -> bool:
+        """True when this (event, mapping, attempt) already got its outcome in the window."""
+        at = self.get(partition, key).seen.get(dedup_key)
+        return at is not None and self.clock() - at < self.window_seconds
+
+    def updated(self, partition: int, key: str, published: Sequence[str] = (),
+                contact_id: str | None = None, contact_failure: str | None = None) -> StateUpdate:
+        """The key's next state (not applied until `apply`): published dedup keys added (the
+        newest MAX_SEEN_PER_KEY within the window), a learned contact id or a contact failure."""
+        current = self.get(partition, key)
+        now = self.clock()
+        seen = {k: at for k, at in current.seen.items() if now - at < self.window_seconds}
+        seen.update(dict.fromkeys(published, now))
+        if len(seen) > MAX_SEEN_PER_KEY:
+            seen = dict(sorted(seen.items(), key=lambda item: item[1])[-MAX_SEEN_PER_KEY:])
+        state = KeyState(contact_id=contact_id or current.contact_id,
+                         contact_failure=None if contact_id else (
+                             contact_failure or current.contact_failure),
+                         seen=seen)
+        return StateUpdate(partition, key, state)
+
+    def apply(self, updates: Iterable[StateUpdate]) -> None:
+        """Take updates Kafka acknowledged into memory."""
+        for update in updates:
+            if update.partition in self._partitions:
+                self._partitions[update.partition][update.key] = update.state
