@@ -12,6 +12,7 @@ from stream.actions.base import ActionContext, DestinationSettings
 from stream.actions.cache import ActionCaches
 from stream.actions.catalog import ACTIONS
 from stream.agents.app import build_app
+from stream.delivery.crash_ledger import CrashLedger
 from stream.delivery.ingest import Ingestor
 from stream.delivery.lane_memory import (
     DegradingLaneMemory,
@@ -69,8 +70,9 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
 
     states = {"user": lane_state(topics.by_id("user_state").name, settings, kafka),
               "group": lane_state(topics.by_id("group_state").name, settings, kafka)}
+    ledger = CrashLedger(settings.data_dir / "crash-ledger.json", settings.poison_crash_limit)
     return Pipeline(ingestor, open_runner, metrics, lane_memory(destination, settings, metrics),
-                    states)
+                    states, ledger)
 
 
 def lane_state(topic: str, settings: WorkerSettings, kafka: KafkaSettings) -> LaneState:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from stream.delivery.action_call import ActionCall
+from stream.delivery.crash_ledger import CrashLedger
 from stream.delivery.epoch import GROUP_LANE_ACTIONS, run_group_epoch, run_user_epoch
 from stream.delivery.ingest import Ingestor, IngestResult
 from stream.delivery.lane_memory import LaneMemory
@@ -93,7 +94,8 @@ class Pipeline:
 
     def __init__(self, ingestor: Ingestor, open_runner: Callable[[], Awaitable[ActionRunner]],
                  metrics: PipelineMetrics, memory: LaneMemory,
-                 states: dict[str, LaneState] | None = None) -> None:
+                 states: dict[str, LaneState] | None = None,
+                 ledger: CrashLedger | None = None) -> None:
         self.ingestor = ingestor
         self.destination = ingestor.destination.id
         self._open_runner = open_runner
@@ -101,6 +103,7 @@ class Pipeline:
         self.metrics = metrics
         self.memory = memory
         self.states = states or {}
+        self.ledger = ledger or CrashLedger(None)
         self.stopping = asyncio.Event()
         self.health = LaneHealth()
         self._share = 1.0
@@ -151,9 +154,47 @@ class Pipeline:
     async def process(self, lane: Lane, records: Sequence[InRecord], publish: Publish) -> None:
         """Run one batch to the end: every record gets its outcomes (or forwards) published and
         acknowledged, then the caller acks the records. Raises LaneStopped on shutdown (nothing
-        to ack); never raises anything else."""
+        to ack); never raises anything else. Records that were in flight when the worker died
+        run one at a time, and one that killed it repeatedly is passed (crash_ledger.py)."""
+        sources = [record.source for record in records]
+        if not self.ledger.crashed_before(lane, sources):
+            handle = self.ledger.begin(lane, sources)
+            await self._process_batch(lane, records, publish)
+            self.ledger.end(handle, lane, sources)
+            return
+        for record in records:
+            if self.ledger.is_poison(lane, record.source):
+                await self._pass_poison(lane, record, publish)
+                self.ledger.end(None, lane, [record.source])
+                continue
+            handle = self.ledger.begin(lane, [record.source], alone=True)
+            await self._process_batch(lane, [record], publish)
+            self.ledger.end(handle, lane, [record.source])
+
+    async def _pass_poison(self, lane: Lane, record: InRecord, publish: Publish) -> None:
+        log.error("%s lane: the record at %s killed the worker %d times: passed with a failure "
+                  "outcome", lane, record.source, self.ledger.limit)
+        self.metrics.poison_records.labels(self.destination, lane).inc()
+        error = RuntimeError(f"the record killed the worker {self.ledger.limit} times; "
+                             "passed without processing")
+        output = LaneOutput(outcomes=[internal_outcome(self.destination, record.value,
+                                                       record.source, error, f"{lane} record")])
+        await self._publish(lane, output, publish)
+        await self._published(lane, output)
+
+    async def _process_batch(self, lane: Lane, records: Sequence[InRecord],
+                             publish: Publish) -> None:
         started = time.monotonic()
         output = await self._until_done(lane, "epoch", lambda: self._run(lane, records))
+        await self._publish(lane, output, publish)
+        await self._published(lane, output)
+        if lane != "ingest":
+            self.metrics.epoch_seconds.labels(self.destination, lane).observe(
+                time.monotonic() - started)
+            self.metrics.last_epoch.labels(self.destination, lane).set(time.time())
+
+    async def _publish(self, lane: Lane, output: LaneOutput, publish: Publish) -> None:
+        """Publish until Kafka acknowledged every record (only the refused ones are re-sent)."""
         pending = output.records(lane)
         attempt = 0
         while pending:
@@ -165,11 +206,6 @@ class Pipeline:
             else:
                 self.health.blocked.pop(lane, None)
             pending = failed
-        await self._published(lane, output)
-        if lane != "ingest":
-            self.metrics.epoch_seconds.labels(self.destination, lane).observe(
-                time.monotonic() - started)
-            self.metrics.last_epoch.labels(self.destination, lane).set(time.time())
 
     async def _until_done(self, lane: Lane, stage: str,
                           step: Callable[[], Awaitable[LaneOutput]]) -> LaneOutput:
@@ -292,7 +328,11 @@ class Pipeline:
         """Decoded calls whose outcome was not published yet (lane state, then the cache)."""
         state = self.states.get(lane)
         if state is not None:
+            before = state.restored_keys
             await state.restore({record.source.partition for record in records})
+            if state.restored_keys > before:
+                self.metrics.state_restored.labels(self.destination, lane).inc(
+                    state.restored_keys - before)
         calls: list[tuple[int, ActionCall]] = []
         for record in records:
             try:

@@ -285,3 +285,43 @@ def test_an_outcome_whose_event_cannot_be_encoded_still_encodes() -> None:
     assert record["event"]["unencodable"] == "TypeError: Recursion limit reached"
     assert record["event"]["raw_text"].startswith("{'a': {'a':")
 
+
+
+async def test_a_record_that_keeps_killing_the_worker_is_passed_with_a_failure(
+        tmp_path: Any) -> None:
+    from stream.delivery.crash_ledger import CrashLedger
+
+    path = tmp_path / "crash-ledger.json"
+    calls = [make_call("upsert_contact", f"c{i}", f"u{i}", f"m{i}") for i in range(4)]
+    records = lane(*calls)
+
+    def died_during(ledger: CrashLedger, batch: list[InRecord], alone: bool = False) -> None:
+        ledger.begin("user", [r.source for r in batch], alone)  # never ended: the worker died
+
+    died_during(CrashLedger(path), records)  # first death: the whole batch was in flight
+    for _ in range(2):  # after it, records run alone; the one at offset 2 kills it again
+        died_during(CrashLedger(path), [records[2]], alone=True)
+    kafka, recorder = FakeKafka(), Recorder()
+    pipeline = make_pipeline(recorder, kafka)
+    pipeline.ledger = CrashLedger(path)
+    await run(pipeline, kafka, "user", records)
+    outcomes = {o["message_id"]: o for o in kafka.outcomes()}
+    assert outcomes["source:lane:3:2"]["error"]["message"] == (
+        "user record: RuntimeError: the record killed the worker 3 times; passed without "
+        "processing")
+    assert [outcomes[m]["status"] for m in ("m0", "m1", "m3")] == ["delivered"] * 3
+    assert len(outcomes) == 4
+    assert [len(keys) for _, keys, _ in recorder.calls] == [1, 1, 1]  # one at a time
+    assert CrashLedger(path).previous == []
+
+
+async def test_a_batch_after_a_clean_run_is_not_isolated(tmp_path: Any) -> None:
+    from stream.delivery.crash_ledger import CrashLedger
+
+    kafka, recorder = FakeKafka(), Recorder()
+    pipeline = make_pipeline(recorder, kafka)
+    pipeline.ledger = CrashLedger(tmp_path / "crash-ledger.json")
+    calls = [make_call("upsert_contact", f"c{i}", f"u{i}", f"m{i}") for i in range(3)]
+    await run(pipeline, kafka, "user", lane(*calls))
+    assert [len(keys) for _, keys, _ in recorder.calls] == [3]
+    assert CrashLedger(tmp_path / "crash-ledger.json").previous == []
