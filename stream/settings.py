@@ -66,6 +66,8 @@ class WorkerSettings(BaseSettings):
         default=None, validation_alias=AliasChoices("HUBSPOT_STREAM_CONFIG", "config_path"))
     batch_max_items: int = Field(default=100, ge=1, le=100)
     batch_max_wait_seconds: float = Field(default=2.0, gt=0)
+    max_epochs_in_flight: int = Field(default=32, ge=1)
+    max_records_in_flight: int = Field(default=5000, ge=1)
     hubspot_base_url: str | None = None
     redis_url: str | None = None
     portal_time_zone: str = "UTC"

@@ -14,7 +14,9 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import REGISTRY, CollectorRegistry
 
-from stream.delivery.pipeline import InRecord, Lane, OutRecord, Pipeline
+from stream.delivery.inflight import Held
+from stream.delivery.pipeline import Lane, Pipeline
+from stream.delivery.records import InRecord, OutRecord, Publish
 from stream.delivery.runner import LaneStopped
 from stream.outcomes.model import SourceCoordinates
 from stream.settings import KafkaSettings, WorkerSettings
@@ -144,8 +146,56 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
 
     out_topics = {topic_id: raw_topic(topic_id) for topic_id in (
         "results", "failures", "user_lane", "group_lane", "user_state", "group_state")}
-    lane_names = {topics.by_id("user_lane").name: "user", topics.by_id("group_lane").name: "group"}
     liveness = Liveness()
+
+    publish = publisher(out_topics)
+    follow_assignment(app, pipeline, topics, settings.lane_partitions)
+
+    @app.agent(raw_topic("input"))
+    async def ingest(stream: Any) -> None:
+        liveness.running["ingest"] = True
+        try:
+            async for events in stream.noack_take(INGEST_BATCH, within=INGEST_WITHIN_SECONDS):
+                if pipeline.stopping.is_set():
+                    break  # unacked: redelivered to whoever owns the partitions next
+                try:
+                    await pipeline.process("ingest", [in_record(e) for e in events], publish)
+                except LaneStopped:
+                    break
+                await _ack_all(stream, events)
+        finally:
+            liveness.running["ingest"] = pipeline.stopping.is_set()
+
+    async def run_lane(stream: Any, lane: Lane) -> None:
+        async def ack(events: Sequence[Any]) -> None:
+            await _ack_all(stream, events)
+            liveness.last_epoch = time.time()
+
+        scheduler = pipeline.scheduler(lane, publish, ack, settings)
+        liveness.running[lane] = True
+        try:
+            async for events in stream.noack_take(settings.batch_max_items,
+                                                  within=settings.batch_max_wait_seconds):
+                held = [Held(e.message.key or b"", in_record(e), e) for e in events]
+                if pipeline.stopping.is_set() or not await scheduler.submit(held):
+                    break  # unacked: redelivered to whoever owns the partitions next
+        finally:
+            liveness.running[lane] = pipeline.stopping.is_set()
+
+    @app.agent(out_topics["user_lane"])
+    async def user_lane_agent(stream: Any) -> None:
+        await run_lane(stream, "user")
+
+    @app.agent(out_topics["group_lane"])
+    async def group_lane_agent(stream: Any) -> None:
+        await run_lane(stream, "group")
+
+    add_health_pages(app, pipeline, liveness)
+    return AppParts(app, pipeline)
+
+
+def publisher(out_topics: dict[str, Any]) -> Publish:
+    """Sends records to their topics; per record, None once Kafka acknowledged it, else why."""
 
     async def publish(records: Sequence[OutRecord]) -> list[BaseException | None]:
         futures = []
@@ -158,53 +208,34 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
         answers = await asyncio.gather(*futures, return_exceptions=True)
         return [a if isinstance(a, BaseException) else None for a in answers]
 
+    return publish
+
+
+def follow_assignment(app: faust.App, pipeline: Pipeline, topics: TopicDeclaration,
+                      lane_partitions: int) -> None:
+    """Tell the core its share of the lanes (rate budget) and which partitions it lost."""
+    lane_names = {topics.by_id("user_lane").name: "user", topics.by_id("group_lane").name: "group"}
+
     async def on_assigned(sender: Any, assigned: Any, **kwargs: Any) -> None:
         lane = topics.by_id("user_lane").name
         mine = sum(1 for tp in assigned if tp.topic == lane)
-        pipeline.assignment_changed(mine / settings.lane_partitions)
+        pipeline.assignment_changed(mine / lane_partitions)
 
     async def on_revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
         for topic, lane in lane_names.items():
             pipeline.partitions_revoked(lane, [tp.partition for tp in revoked
                                                if tp.topic == topic])
 
-    # faust's stubs describe the handler more narrowly than faust calls it (sender, revoked)
+    # faust's stubs describe the handlers more narrowly than faust calls them (sender, tps)
     app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
     app.on_partitions_revoked.connect(on_revoked)  # type: ignore[arg-type]
 
-    async def consume(stream: Any, lane: Lane, size: int, within: float) -> None:
-        liveness.running[lane] = True
-        try:
-            async for events in stream.noack_take(size, within=within):
-                if pipeline.stopping.is_set():
-                    break  # unacked: redelivered to whoever owns the partitions next
-                records = [InRecord(SourceCoordinates(e.message.topic, e.message.partition,
-                                                      e.message.offset),
-                                    e.value or b"", attempt_of(e.headers)) for e in events]
-                try:
-                    await pipeline.process(lane, records, publish)
-                except LaneStopped:
-                    break
-                await _ack_all(stream, events)
-                if lane != "ingest":
-                    liveness.last_epoch = time.time()
-        finally:
-            liveness.running[lane] = pipeline.stopping.is_set()
 
-    @app.agent(raw_topic("input"))
-    async def ingest(stream: Any) -> None:
-        await consume(stream, "ingest", INGEST_BATCH, INGEST_WITHIN_SECONDS)
-
-    @app.agent(out_topics["user_lane"])
-    async def user_lane_agent(stream: Any) -> None:
-        await consume(stream, "user", settings.batch_max_items, settings.batch_max_wait_seconds)
-
-    @app.agent(out_topics["group_lane"])
-    async def group_lane_agent(stream: Any) -> None:
-        await consume(stream, "group", settings.batch_max_items, settings.batch_max_wait_seconds)
-
-    add_health_pages(app, pipeline, liveness)
-    return AppParts(app, pipeline)
+def in_record(event: Any) -> InRecord:
+    """The delivery core's view of a faust event: coordinates, bytes, replay attempt."""
+    message = event.message
+    return InRecord(SourceCoordinates(message.topic, message.partition, message.offset),
+                    event.value or b"", attempt_of(event.headers))
 
 
 async def _ack_all(stream: Any, events: Iterable[Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -49,10 +50,12 @@ async def run_user_epoch(calls: Sequence[ActionCall], runner: ActionRunner,
             elif outcome.is_failure and outcome.error is not None:
                 result.contact_failures[call.routing_key] = (
                     f"{outcome.error.reason.value}: {outcome.error.message}"[:500])
-    for action, action_calls in by_action.items():
-        if action in GROUP_LANE_ACTIONS:
-            continue
-        result.outcomes.extend(await runner.perform(action, action_calls))
+    # objects and events of different actions do not depend on each other: run them together
+    others = [(action, action_calls) for action, action_calls in by_action.items()
+              if action not in GROUP_LANE_ACTIONS]
+    for outcomes in await asyncio.gather(*(runner.perform(action, action_calls)
+                                           for action, action_calls in others)):
+        result.outcomes.extend(outcomes)
     for action in GROUP_LANE_ACTIONS:
         for call in by_action.get(action, []):
             user = call.routing_key

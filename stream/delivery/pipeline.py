@@ -16,14 +16,16 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 from stream.delivery.action_call import ActionCall
 from stream.delivery.crash_ledger import CrashLedger
 from stream.delivery.epoch import GROUP_LANE_ACTIONS, run_group_epoch, run_user_epoch
+from stream.delivery.inflight import Ack, InFlightLimit, LaneScheduler
 from stream.delivery.ingest import Ingestor, IngestResult
 from stream.delivery.lane_memory import LaneMemory
 from stream.delivery.lane_state import KeyState, LaneState, StateUpdate
+from stream.delivery.records import InRecord, OutRecord, Publish, TopicId
 from stream.delivery.runner import ActionRunner, LaneStopped, internal_error
 from stream.errors import Reason
 from stream.metrics.pipeline import PipelineMetrics
@@ -31,31 +33,16 @@ from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
 
 log = logging.getLogger(__name__)
 Lane = Literal["ingest", "user", "group"]
-TopicId = Literal["results", "failures", "user_lane", "group_lane", "user_state", "group_state"]
 RETRY_CAP_SECONDS = 30.0
 
 
-@dataclass(frozen=True, slots=True)
-class InRecord:
-    """A record handed in by an agent: where it was read and its bytes."""
+class InFlightSettings(Protocol):
+    """The settings a lane scheduler reads (WorkerSettings has them)."""
 
-    source: SourceCoordinates
-    value: bytes
-    attempt: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class OutRecord:
-    """A record to publish: topic id (topics/topics.yaml), key, value, explicit partition."""
-
-    topic: TopicId
-    key: bytes | None
-    value: bytes
-    partition: int | None = None
-
-
-# sends the records and returns, per record, None once Kafka acknowledged it or the exception
-Publish = Callable[[Sequence[OutRecord]], Awaitable[list[BaseException | None]]]
+    batch_max_items: int
+    batch_max_wait_seconds: float
+    max_epochs_in_flight: int
+    max_records_in_flight: int
 
 
 @dataclass
@@ -124,6 +111,34 @@ class Pipeline:
         budget = getattr(budget, "budget", None)
         if budget is not None:
             budget.share = max(share, 0.01)
+
+    def scheduler(self, lane: Lane, publish: Publish, ack: Ack,
+                  settings: InFlightSettings) -> LaneScheduler:
+        """The in-flight scheduler of one lane agent: epochs run through `process`, their
+        records acked with `ack` once published."""
+        def observe(name: str, value: float) -> None:
+            if name == "limit":
+                self.metrics.in_flight_limit.labels(self.destination, lane).set(value)
+            elif name == "in_flight":
+                self.metrics.epochs_in_flight.labels(self.destination, lane).set(value)
+                calls = self._runner.in_flight if self._runner is not None else 0
+                self.metrics.calls_in_flight.labels(self.destination).set(calls)
+            else:
+                self.metrics.key_wait.labels(self.destination, lane).observe(value)
+
+        async def run_epoch(records: Sequence[InRecord]) -> None:
+            await self.process(lane, records, publish)
+
+        limit = InFlightLimit(settings.max_epochs_in_flight, lambda: self._pace()[0],
+                              lambda: self._pace()[1])
+        return LaneScheduler(run_epoch, ack, limit, settings.batch_max_items,
+                             settings.batch_max_wait_seconds, settings.max_records_in_flight,
+                             observe)
+
+    def _pace(self) -> tuple[float, float]:
+        client = self._runner.context.client if self._runner is not None else None
+        pace = getattr(client, "pace", None)
+        return pace() if callable(pace) else (10.0, 0.5)
 
     def request_stop(self) -> None:
         """Shutdown: stop retrying; paused epochs are abandoned (their records stay unacked)."""

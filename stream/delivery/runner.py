@@ -66,6 +66,7 @@ class ActionRunner:
         self.on_pause = on_pause
         self.stopping = stopping or asyncio.Event()
         self.paused: dict[str, Pause] = {}
+        self.in_flight = 0  # perform_batch calls running now
 
     async def perform(self, action_name: str, calls: Sequence[ActionCall]) -> list[Outcome]:
         """One outcome per call, in call order. Never raises for HubSpot trouble (retryable and
@@ -114,6 +115,7 @@ class ActionRunner:
         while True:
             if self.stopping.is_set():
                 raise LaneStopped(action.name)
+            self.in_flight += 1
             try:
                 results = await action.perform_batch(self.context, payloads)
             except (RetryableError, FatalError) as exc:
@@ -129,6 +131,8 @@ class ActionRunner:
                     self.on_pause(action.name, exc)
                 await self._wait(delay)
                 continue
+            finally:
+                self.in_flight -= 1
             self.paused.pop(action.name, None)
             if len(results) != len(payloads):
                 raise AssertionError(f"{action.name}.perform_batch returned {len(results)} "

@@ -71,6 +71,7 @@ class HubSpotClient:
         self.settings = settings or ClientSettings()
         self.clock = clock
         self.sleep = sleep
+        self.latency_seconds = 0.5  # moving average of answered calls (in-flight sizing)
         self._session: aiohttp.ClientSession | None = None
 
     async def open(self) -> HubSpotClient:
@@ -97,6 +98,13 @@ class HubSpotClient:
         if self._session is None:
             raise RuntimeError("HubSpotClient is not open")
         return self._session
+
+    def pace(self) -> tuple[float, float]:
+        """(CRM calls per second the budget allows this worker, measured call latency in s):
+        what Little's law needs to size the epochs in flight."""
+        limit = self.budget.limits.get(Bucket.CRM)
+        rate = limit.count * self.budget.share / limit.window_seconds if limit else 10.0
+        return rate, self.latency_seconds
 
     async def request(self, method: str, path: str, *, json: Any = None,
                       params: Mapping[str, str] | None = None) -> Response:
@@ -149,7 +157,9 @@ class HubSpotClient:
         except orjson.JSONDecodeError:
             response = Response(answer.status, None, dict(answer.headers))
         await self.budget.settle(bucket, grant)
-        self.metrics.record_response(bucket.value, response.status, time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        self.latency_seconds += 0.1 * (elapsed - self.latency_seconds)
+        self.metrics.record_response(bucket.value, response.status, elapsed)
         self.budget.observe(bucket, response.headers)
         return token, response, decide(response.status, response.headers, response.body)
 

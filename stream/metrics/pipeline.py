@@ -54,6 +54,23 @@ class PipelineMetrics:
             "Lane keys restored from the Kafka lane-state changelog", ["destination", "lane"],
             registry=registry)
 
+        self.epochs_in_flight = Gauge(
+            "hubspot_stream_epochs_in_flight", "Lane epochs running now",
+            ["destination", "lane"], registry=registry)
+        self.in_flight_limit = Gauge(
+            "hubspot_stream_in_flight_limit",
+            "Epochs a lane may run at once (budget rate x measured latency, capped)",
+            ["destination", "lane"], registry=registry)
+        self.key_wait = Histogram(
+            "hubspot_stream_key_wait_seconds",
+            "Time a lane record waited before its epoch started (its key busy, the limit "
+            "reached, or the batch filling)", ["destination", "lane"],
+            buckets=(0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60), registry=registry)
+        self.calls_in_flight = Gauge(
+            "hubspot_stream_hubspot_calls_in_flight",
+            "Action batches (HubSpot calls with their retries) running now", ["destination"],
+            registry=registry)
+
     def record_events(self, destination: str, disposition: str, count: int = 1) -> None:
         """disposition: routed | invalid | internal | filtered_integrations |
         filtered_no_mapping."""

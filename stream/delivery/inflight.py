@@ -1,0 +1,168 @@
+"""Many epochs in flight per lane: a key never overtakes itself, every other key goes on.
+
+The lane agent submits each batch it takes and returns to Kafka at once. A record whose key (the
+lane's Kafka key: user or group) has an epoch in flight waits, in arrival order, until that epoch
+is published; the others form new epochs, up to a limit that follows the rate budget and the
+measured HubSpot latency (Little's law). Records are acked by their epoch once its outcomes are
+acknowledged by Kafka; faust commits only the contiguous acked prefix of each partition, so
+epochs completing out of order never commit past an unfinished record. `max_records` bounds what
+a lane holds: `submit` waits (backpressure: the agent stops taking records) while it is full.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stream.delivery.records import InRecord
+from stream.delivery.runner import LaneStopped
+
+log = logging.getLogger(__name__)
+HEADROOM = 1.5  # in-flight epochs beyond Little's law, so the budget, not the lane, is the gate
+
+
+@dataclass(slots=True)
+class Held:
+    """A record the lane holds until its epoch is published: its key, bytes, and the agent's
+    handle to ack it with."""
+
+    key: bytes
+    record: InRecord
+    handle: Any
+    since: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class InFlightLimit:
+    """Epochs in flight = allowed calls per second * call latency * headroom + 1, within
+    [1, cap]. Both inputs are read live: the budget's rate and the client's measured latency."""
+
+    cap: int
+    calls_per_second: Callable[[], float] = lambda: 10.0
+    latency_seconds: Callable[[], float] = lambda: 0.5
+
+    def value(self) -> int:
+        wanted = math.ceil(self.calls_per_second() * self.latency_seconds() * HEADROOM) + 1
+        return max(1, min(self.cap, wanted))
+
+
+RunEpoch = Callable[[Sequence[InRecord]], Awaitable[None]]
+Ack = Callable[[Sequence[Any]], Awaitable[None]]
+
+
+class LaneScheduler:
+    """Dispatches one lane's records into concurrent epochs, keeping per-key order."""
+
+    def __init__(self, run_epoch: RunEpoch, ack: Ack, limit: InFlightLimit,
+                 batch_max_items: int, batch_max_wait_seconds: float, max_records: int,
+                 observe: Callable[[str, float], None] = lambda name, value: None) -> None:
+        self.run_epoch = run_epoch
+        self.ack = ack
+        self.limit = limit
+        self.batch_max_items = batch_max_items
+        self.batch_max_wait_seconds = batch_max_wait_seconds
+        self.max_records = max_records
+        self.observe = observe
+        self.waiting: deque[Held] = deque()
+        self.busy: set[bytes] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.held = 0
+        self.stopped = False
+        self._changed = asyncio.Event()
+        self._timer: asyncio.TimerHandle | None = None
+
+    async def submit(self, records: Sequence[Held]) -> bool:
+        """Take a batch; waits while the lane holds `max_records`. False once the lane stopped
+        (shutdown): the caller stops consuming, nothing it holds is acked."""
+        while not self.stopped and self.held >= self.max_records:
+            await self._wait_change()
+        if self.stopped:
+            return False
+        self.waiting.extend(records)
+        self.held += len(records)
+        self._launch()
+        return not self.stopped
+
+    async def drain(self) -> None:
+        """Wait until every epoch in flight finished (tests, shutdown)."""
+        while self.tasks:
+            await asyncio.gather(*list(self.tasks), return_exceptions=True)
+
+    def _launch(self) -> None:
+        """Start epochs while the limit allows and records are ready; a partial epoch starts
+        only when nothing is in flight or its oldest record waited the batch wait."""
+        limit = self.limit.value()
+        self.observe("limit", limit)
+        while len(self.tasks) < limit and not self.stopped:
+            ready = self._take_ready(dry_run=True)
+            if not ready:
+                break
+            oldest = min(h.since for h in ready)
+            full = len(ready) >= self.batch_max_items
+            if not (full or not self.tasks
+                    or time.monotonic() - oldest >= self.batch_max_wait_seconds):
+                self._wake_after(self.batch_max_wait_seconds - (time.monotonic() - oldest))
+                break
+            epoch = self._take_ready(dry_run=False)
+            self.busy.update(h.key for h in epoch)
+            now = time.monotonic()
+            for held in epoch:
+                self.observe("key_wait", now - held.since)
+            task = asyncio.ensure_future(self._run(epoch))
+            self.tasks.add(task)
+        self.observe("in_flight", len(self.tasks))
+
+    def _take_ready(self, dry_run: bool) -> list[Held]:
+        """Up to batch_max_items waiting records in arrival order whose key is free; a key
+        blocked once in this pass stays blocked for its later records (order per key)."""
+        taken: list[Held] = []
+        blocked: set[bytes] = set()
+        keep: deque[Held] = deque()
+        for held in self.waiting:
+            if len(taken) < self.batch_max_items and held.key not in self.busy and (
+                    held.key not in blocked):
+                taken.append(held)
+                continue
+            blocked.add(held.key)
+            keep.append(held)
+        if not dry_run:
+            self.waiting = keep
+        return taken
+
+    async def _run(self, epoch: list[Held]) -> None:
+        try:
+            await self.run_epoch([held.record for held in epoch])
+            await self.ack([held.handle for held in epoch])
+        except LaneStopped:
+            self.stopped = True  # unacked: redelivered to the next owner of the partitions
+        except Exception:  # process() never raises else; a bug here must not lose the lane
+            log.exception("lane epoch raised; stopping the lane (records stay unacked)")
+            self.stopped = True
+        finally:
+            self.busy.difference_update(held.key for held in epoch)
+            self.held -= len(epoch)
+            task = asyncio.current_task()
+            if task is not None:
+                self.tasks.discard(task)
+            self._launch()
+            self._changed.set()
+
+    def _wake_after(self, seconds: float) -> None:
+        if self._timer is not None:
+            return
+
+        def wake() -> None:
+            self._timer = None
+            self._launch()
+
+        self._timer = asyncio.get_running_loop().call_later(max(0.01, seconds), wake)
+
+    async def _wait_change(self) -> None:
+        self._changed.clear()
+        await self._changed.wait()

@@ -1,0 +1,141 @@
+"""Epochs in flight: concurrency within the limit, per-key order, backpressure, acks."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from stream.delivery.inflight import Held, InFlightLimit, LaneScheduler
+from stream.delivery.records import InRecord
+from stream.delivery.runner import LaneStopped
+from stream.outcomes.model import SourceCoordinates
+
+
+class Lane:
+    """Epochs that finish when the test releases them; what ran, in which order."""
+
+    def __init__(self) -> None:
+        self.started: list[list[str]] = []
+        self.acked: list[str] = []
+        self.gates: list[asyncio.Event] = []
+        self.running = 0
+        self.most_running = 0
+
+    async def run_epoch(self, records: Sequence[InRecord]) -> None:
+        self.started.append([r.value.decode() for r in records])
+        gate = asyncio.Event()
+        self.gates.append(gate)
+        self.running += 1
+        self.most_running = max(self.most_running, self.running)
+        try:
+            await gate.wait()
+        finally:
+            self.running -= 1
+
+    async def ack(self, handles: Sequence[Any]) -> None:
+        self.acked.extend(handles)
+
+    async def settle(self) -> None:
+        for _ in range(5):
+            await asyncio.sleep(0)
+
+
+def held(key: str, name: str, offset: int = 0) -> Held:
+    return Held(key.encode(), InRecord(SourceCoordinates("lane", 0, offset), name.encode()), name)
+
+
+def scheduler(lane: Lane, limit: int = 4, batch: int = 2, max_records: int = 100,
+              wait_seconds: float = 0.0) -> LaneScheduler:
+    return LaneScheduler(lane.run_epoch, lane.ack, InFlightLimit(limit), batch, wait_seconds,
+                         max_records)
+
+
+async def test_epochs_of_different_keys_run_together_up_to_the_limit() -> None:
+    lane = Lane()
+    lanes = scheduler(lane, limit=3, batch=1)
+    await lanes.submit([held(f"u{i}", f"e{i}") for i in range(5)])
+    await lane.settle()
+    assert lane.started == [["e0"], ["e1"], ["e2"]]
+    for gate in list(lane.gates):
+        gate.set()
+    await lane.settle()
+    assert lane.started[3:] == [["e3"], ["e4"]]
+    for gate in lane.gates[3:]:
+        gate.set()
+    await lanes.drain()
+    assert sorted(lane.acked) == [f"e{i}" for i in range(5)]
+    assert lane.most_running == 3
+
+
+async def test_a_key_with_an_epoch_in_flight_waits_while_other_keys_go_on() -> None:
+    lane = Lane()
+    lanes = scheduler(lane, limit=4, batch=2)
+    await lanes.submit([held("u1", "a1"), held("u2", "b1")])
+    await lanes.submit([held("u1", "a2"), held("u3", "c1"), held("u1", "a3"), held("u4", "d1")])
+    await lane.settle()
+    assert lane.started == [["a1", "b1"], ["c1", "d1"]]  # a2, a3 wait for a1's epoch
+    lane.gates[1].set()
+    await lane.settle()
+    assert lane.acked == ["c1", "d1"]  # out of order: faust commits only the contiguous prefix
+    lane.gates[0].set()
+    await lane.settle()
+    assert lane.started[2] == ["a2", "a3"]  # in arrival order, in one epoch (which keeps it)
+    lane.gates[2].set()
+    await lanes.drain()
+    assert lane.acked == ["c1", "d1", "a1", "b1", "a2", "a3"]
+
+
+async def test_submit_waits_while_the_lane_holds_its_record_cap() -> None:
+    lane = Lane()
+    lanes = scheduler(lane, limit=1, batch=2, max_records=3)
+    await lanes.submit([held("u1", "a"), held("u2", "b"), held("u3", "c")])
+    blocked = asyncio.ensure_future(lanes.submit([held("u4", "d")]))
+    await lane.settle()
+    assert not blocked.done()
+    lane.gates[0].set()
+    await lane.settle()
+    assert blocked.done() and blocked.result() is True
+    for _ in range(3):
+        await lane.settle()
+        for gate in lane.gates:
+            gate.set()
+    await lanes.drain()
+    assert sorted(lane.acked) == ["a", "b", "c", "d"]
+
+
+async def test_a_partial_epoch_waits_for_the_batch_wait_while_others_are_in_flight() -> None:
+    lane = Lane()
+    lanes = scheduler(lane, limit=4, batch=3, wait_seconds=0.2)
+    await lanes.submit([held("u1", "a"), held("u2", "b"), held("u3", "c")])
+    await lanes.submit([held("u4", "d")])
+    await lane.settle()
+    assert lane.started == [["a", "b", "c"]]
+    await asyncio.sleep(0.3)
+    assert lane.started == [["a", "b", "c"], ["d"]]
+    for gate in lane.gates:
+        gate.set()
+    await lanes.drain()
+
+
+async def test_a_stopped_epoch_stops_the_lane_and_acks_nothing_of_it() -> None:
+    acked: list[Any] = []
+
+    async def run_epoch(records: Sequence[InRecord]) -> None:
+        raise LaneStopped("shutdown")
+
+    async def ack(handles: Sequence[Any]) -> None:
+        acked.extend(handles)
+
+    lanes = LaneScheduler(run_epoch, ack, InFlightLimit(4), 10, 0.0, 100)
+    await lanes.submit([held("u1", "a")])
+    await lanes.drain()
+    assert lanes.stopped
+    assert await lanes.submit([held("u2", "b")]) is False
+    assert acked == []
+
+
+def test_the_limit_follows_rate_times_latency_within_its_cap() -> None:
+    assert InFlightLimit(32, lambda: 19.0, lambda: 0.4).value() == 13
+    assert InFlightLimit(32, lambda: 9.5, lambda: 0.01).value() == 2
+    assert InFlightLimit(8, lambda: 25.0, lambda: 2.0).value() == 8
