@@ -209,8 +209,18 @@ class Pipeline:
             self.metrics.last_epoch.labels(self.destination, lane).set(time.time())
 
     async def _publish(self, lane: Lane, output: LaneOutput, publish: Publish) -> None:
-        """Publish until Kafka acknowledged every record (only the refused ones are re-sent)."""
-        pending = output.records(lane)
+        """Publish until Kafka acknowledged every record (only the refused ones are re-sent):
+        outcomes and forwards first, then the lane state that says they were published (the
+        other order could lose an outcome in a crash between the two; this one can only repeat
+        it)."""
+        records = output.records(lane)
+        await self._publish_all(lane, [r for r in records if not r.topic.endswith("_state")],
+                                publish)
+        await self._publish_all(lane, [r for r in records if r.topic.endswith("_state")],
+                                publish)
+
+    async def _publish_all(self, lane: Lane, pending: list[OutRecord],
+                           publish: Publish) -> None:
         attempt = 0
         while pending:
             results = await publish(pending)
