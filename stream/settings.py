@@ -85,6 +85,7 @@ class WorkerSettings(BaseSettings):
     rebalance_timeout_seconds: float = Field(default=60.0, gt=0)
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     poison_crash_limit: int = Field(default=3, ge=1)
+    fatal_pause_seconds: float = Field(default=60.0, gt=0)
     max_event_bytes: int = Field(default=32768, ge=1)
 
     def topic_overrides(self) -> dict[str, str]:

@@ -22,7 +22,7 @@ from stream.delivery.lane_memory import (
 )
 from stream.delivery.lane_state import LaneState
 from stream.delivery.pipeline import Pipeline
-from stream.delivery.runner import ActionRunner
+from stream.delivery.runner import ActionRunner, PausePolicy
 from stream.errors import ConfigError
 from stream.mappings import DestinationConfig, load_destination
 from stream.metrics.pipeline import PipelineMetrics
@@ -65,8 +65,12 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
         client = await open_client(destination, settings)
         context = ActionContext(client=client, caches=ActionCaches(),
                                 settings=DestinationSettings(portal_id=destination.hubspot.hub_id))
-        return ActionRunner(ACTIONS, context, on_pause=lambda action, exc: metrics.pauses.labels(
-            destination.id, action, type(exc).__name__).inc())
+        pause = PausePolicy(fatal_seconds=settings.fatal_pause_seconds)
+
+        def on_pause(action: str, exc: Exception) -> None:
+            metrics.pauses.labels(destination.id, action, type(exc).__name__).inc()
+
+        return ActionRunner(ACTIONS, context, pause, on_pause=on_pause)
 
     states = {"user": lane_state(topics.by_id("user_state").name, settings, kafka),
               "group": lane_state(topics.by_id("group_state").name, settings, kafka)}
