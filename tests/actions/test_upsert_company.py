@@ -86,12 +86,12 @@ async def test_unknown_contact_without_email_is_rejected_as_contact_unknown(
 async def test_duplicate_group_ids_are_merged_into_one_input(
     ctx: ActionContext, emulator: EmulatorHandle
 ) -> None:
-    results = await upsert(ctx, [company(1, industry="Old"), company(1, name="Renamed"),
-                                 company(2)])
+    results = await upsert(ctx, [company(1, industry="COMPUTER_SOFTWARE"),
+                                 company(1, name="Renamed"), company(2)])
     assert results[0].object_id == results[1].object_id
     assert [c["inputs"] for c in await calls(emulator, UPSERT)] == [2]
     stored = await record(emulator, "companies", str(results[0].object_id))
-    assert (stored["name"], stored["industry"]) == ("Renamed", "Old")
+    assert (stored["name"], stored["industry"]) == ("Renamed", "COMPUTER_SOFTWARE")
 
 
 async def test_update_only_company_that_does_not_exist_is_skipped(
