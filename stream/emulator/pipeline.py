@@ -106,6 +106,8 @@ def _faulted(request: web.Request, meta: Endpoint, credential: Credential, fault
     state = request.app[STATE]
     if fault.kind == "reset":
         raise ConnectionReset
+    if fault.body is not None:
+        return json_response(fault.body, fault.status)
     if fault.status != 429:
         raise fault_error(fault.status)
     headers.update(state.limiter.peek_headers(meta.bucket, credential.app, state.clock.now()))
