@@ -132,3 +132,30 @@ def test_number_of_employees_must_be_an_integer() -> None:
     assert company(1, numberofemployees="50").properties["numberofemployees"] == 50
     with pytest.raises(RejectedError, match="numberofemployees"):
         company(1, numberofemployees="many")
+
+
+async def test_search_on_a_property_hubspot_lacks_is_rejected_naming_the_field(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    """HubSpot answers 400 (the emulator too, over HTTP); the company must not be created."""
+    results = await upsert(ctx, [company(1, companysearchfields={"web_domain": "acme.com"}),
+                                 company(2, companysearchfields={"domain": "acme.com"})])
+    assert [r.status for r in results] == ["rejected", "delivered"]
+    error = results[0].error
+    assert error is not None and error.reason is Reason.VALIDATION
+    assert error.http_status == 400
+    assert "'Company Search Fields'" in error.message and "'web_domain'" in error.message
+    assert [c["properties"]["segment_group_id"] for c in await emulator.objects("companies")] \
+        == ["g2"]
+
+
+async def test_search_refused_with_another_body_keeps_hubspots_words(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    await emulator.set_faults(script=[{"path_prefix": "/crm/v3/objects/companies/search",
+                                       "status": 400, "body": {"status": "error",
+                                                               "message": "Bad operator"}}])
+    [result] = await upsert(ctx, [company(1, companysearchfields={"domain": "acme.com"})])
+    assert result.status == "rejected" and result.error is not None
+    assert result.error.message.endswith("HubSpot said: Bad operator")
+    assert await emulator.objects("companies") == []
