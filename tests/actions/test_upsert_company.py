@@ -159,3 +159,13 @@ async def test_search_refused_with_another_body_keeps_hubspots_words(
     assert result.status == "rejected" and result.error is not None
     assert result.error.message.endswith("HubSpot said: Bad operator")
     assert await emulator.objects("companies") == []
+
+
+async def test_industry_label_is_stored_as_hubspots_option_value(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    [result] = await upsert(ctx, [company(1, industry="Computer Software")])
+    assert result.status == "delivered", result.error
+    assert result.object_id is not None
+    assert (await record(emulator, "companies", result.object_id))["industry"] == \
+        "COMPUTER_SOFTWARE"
