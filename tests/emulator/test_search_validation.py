@@ -12,6 +12,7 @@ from tests.fixtures.emulator import EmulatorHandle
 
 SEARCH = "/crm/v3/objects/companies/search"
 PROPERTIES = "/crm/v3/properties/contacts"
+CONTACTS = "/crm/v3/objects/contacts"
 
 
 def _search(name: str = "domain", sort: str = "name", wanted: str = "name") -> dict[str, Any]:
@@ -109,3 +110,23 @@ class TestEnterprise:
     async def test_unknown_sensitivity_is_a_400(self, emulator: EmulatorHandle) -> None:
         response = await emulator.call("POST", PROPERTIES, _sensitive("x", "secret"))
         assert response.status == 400 and "dataSensitivity" in response.body["message"]
+
+    async def test_writing_a_sensitive_value_needs_the_sensitive_scope(
+            self, emulator: EmulatorHandle) -> None:
+        created = await emulator.call("POST", PROPERTIES, _sensitive("passport", "sensitive"))
+        assert created.status == 201, created.body
+        plain = ["crm.objects.contacts.write", "crm.objects.contacts.read"]
+        await emulator.add_token("pat-plain", "plain", plain)
+        await emulator.add_token("pat-sensitive", "sensitive",
+                                 [*plain, "crm.objects.contacts.sensitive.write.v2"])
+        body = {"properties": {"email": "s@example.com", "passport": "X123"}}
+        refused = await emulator.call("POST", CONTACTS, body, token="pat-plain")
+        assert refused.status == 403 and refused.body["category"] == "MISSING_SCOPES"
+        assert refused.body["errors"][0]["context"]["requiredGranularScopes"] == [
+            "crm.objects.contacts.sensitive.write.v2"]
+        batch = await emulator.call("POST", CONTACTS + "/batch/create",
+                                    {"inputs": [body]}, token="pat-plain")
+        assert batch.status == 403
+        assert (await emulator.call("POST", CONTACTS, body, token="pat-sensitive")).status == 201
+        assert (await emulator.call("POST", CONTACTS, {"properties": {
+            "email": "n@example.com"}}, token="pat-plain")).status == 201
