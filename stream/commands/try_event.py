@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,18 @@ from stream.actions.cache import ActionCaches
 from stream.actions.catalog import ACTIONS
 from stream.commands.config import action_catalog
 from stream.commands.hubspot_client import build_auth
+from stream.commands.try_report import jsonable, text_report
 from stream.delivery.action_call import ActionCall
 from stream.delivery.ingest import Ingestor
 from stream.delivery.runner import ActionRunner, PausePolicy
-from stream.errors import ConfigError
+from stream.errors import ConfigError, RejectedError
 from stream.events.event import DEFAULT_MAX_EVENT_BYTES
 from stream.hubspot.auth import Auth, PrivateAppToken
 from stream.hubspot.budget import LocalBudget, plan_limits
 from stream.hubspot.client import ClientSettings, HubSpotClient
 from stream.mappings import DestinationConfig, load_destination
 from stream.mappings.destination import MappingConfig
-from stream.mappings.payload import InvalidPayload, validate_payload
+from stream.mappings.payload import validate_payload
 from stream.mappings.trigger import And, Or, Trigger
 from stream.metrics.catalog import ClientMetrics
 from stream.outcomes.model import SourceCoordinates
@@ -235,8 +236,12 @@ def _explain(mapping: MappingConfig, event: dict[str, Any]) -> dict[str, Any]:
     entry["rendered"] = mapping.renderer.render(event)
     try:
         entry["payload"] = validate_payload(mapping.field_specs, dict(entry["rendered"]))
-    except InvalidPayload as exc:
+        typed = ACTIONS[mapping.action].build_payload(
+            entry["payload"], message_id=str(event.get("messageId")), mapping_id=mapping.id)
+    except RejectedError as exc:  # InvalidPayload included
         entry["invalid_payload"] = exc.message
+    else:
+        entry["action_payload"] = orjson.loads(orjson.dumps(typed, default=jsonable))
     return entry
 
 
@@ -257,58 +262,3 @@ async def _perform(session: Session, call: ActionCall) -> dict[str, Any]:
             session.contacts[call.routing_key] = str(hubspot["id"])
     result["requests"] = session.recorder.requests[first:]
     return result
-
-
-def text_report(report: dict[str, Any]) -> list[str]:
-    """The report for a terminal."""
-    lines = [f"config {report['config']}; HubSpot: {report['against'] or 'not called'}"]
-    for event in report["events"]:
-        lines.append(f"\nevent {event['index']}: {event.get('type') or 'invalid'} "
-                     f"{event.get('message_id') or ''}".rstrip())
-        if "invalid" in event:
-            error = event["invalid"]["error"]
-            lines.append(f"  invalid event: {error['message']} (outcome message_id "
-                         f"{event['invalid']['message_id']})")
-            continue
-        if event["filtered"] == "integrations":
-            lines.append("  turned off for this destination by its `integrations` object")
-        elif event["filtered"] == "no_mapping":
-            lines.append("  no mapping matches: a worker publishes no outcome for it")
-        for entry in event["mappings"]:
-            lines += _mapping_lines(entry)
-    return lines
-
-
-def _mapping_lines(entry: dict[str, Any]) -> list[str]:
-    head = f"  mapping {entry['mapping']} ({entry['action']}), trigger {entry['trigger']}"
-    if not entry["matched"]:
-        return [f"{head}: no match", *(f"    - {why}" for why in entry["why_not"])]
-    lines = [f"{head}: matches", f"    rendered: {_json(entry['rendered'])}"]
-    if "payload" in entry:
-        lines.append(f"    payload:  {_json(entry['payload'])}")
-    for request in entry.get("requests", []):
-        query = "?" + "&".join(f"{k}={v}" for k, v in request["params"].items()) \
-            if request["params"] else ""
-        lines.append(f"    {request['method']} {request['path']}{query} {_json(request['body'])}")
-        answer = request.get("error") or f"{request.get('status')} {_json(request.get('answer'))}"
-        lines.append(f"      -> {answer}")
-    if "gave_up" in entry:
-        lines.append(f"    {entry['gave_up']}")
-    outcome = entry.get("outcome")
-    if outcome:
-        error = outcome.get("error") or {}
-        detail = f"{error.get('reason')}: {error.get('message')}" if error else \
-            _json(outcome.get("hubspot"))
-        lines.append(f"    outcome: {outcome['status']} {detail}")
-    return lines
-
-
-def _json(value: Any) -> str:
-    if value is None:
-        return ""
-    text = orjson.dumps(value, default=_default).decode()
-    return text if len(text) <= 400 else text[:400] + "..."
-
-
-def _default(value: Any) -> Any:
-    return asdict(value) if hasattr(value, "__dataclass_fields__") else str(value)

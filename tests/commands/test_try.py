@@ -53,6 +53,7 @@ def test_default_run_starts_an_emulator_and_explains_every_mapping(tmp_path: Pat
     assert contact["matched"] is True
     assert contact["rendered"]["firstname"] == "Ada"
     assert contact["payload"]["zip"] == "94103"  # test events carry the address
+    assert contact["action_payload"]["properties"]["state"] == "CA"  # the action's own payload
     upsert = [r for r in contact["requests"] if r["path"].endswith("/batch/upsert")]
     assert upsert[0]["status"] == 200
     assert upsert[0]["body"]["inputs"][0]["properties"]["state"] == "CA"
