@@ -10,6 +10,7 @@ from typing import Any
 from stream.emulator.property_types import PropertyDef
 
 CUSTOM_GROUP = ("objectinformation", "Object information")
+COMMON = ("hs_object_id", "createdate")  # every object type has these
 # What a custom object type starts with (besides hs_object_id and createdate).
 CUSTOM_SPECIFIC = [["hs_lastmodifieddate", "Last Modified Date", "datetime", "date",
                     CUSTOM_GROUP[0], "", "r"]]
@@ -36,7 +37,7 @@ def _rows(object_type_id: str) -> list[list[str]]:
         rows: list[list[str]] = standard["properties"]
         return rows
     common = [[*row[:4], CUSTOM_GROUP[0], *row[5:]]
-              for row in _data()["objects"]["0-1"]["properties"][:2]]
+              for row in _data()["objects"]["0-1"]["properties"] if row[0] in COMMON]
     return common + CUSTOM_SPECIFIC
 
 
