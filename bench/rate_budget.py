@@ -37,7 +37,7 @@ from stream.hubspot.redis_budget import RedisBudget  # noqa: E402
 from stream.localdev.redis import local_redis  # noqa: E402
 from stream.metrics.catalog import ClientMetrics  # noqa: E402
 
-PLAN_BURST = {"starter": 100, "professional": 190, "enterprise": 190, "api-addon": 250}
+PLAN_BURST = {"starter": 100, "professional": 190, "enterprise": 190, "api_add_on": 250}
 TOKEN = "pat-na1-bench"
 
 

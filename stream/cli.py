@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "topics": ("stream.commands.topics", "create the declared Kafka topics"),
     "emulator": ("stream.commands.emulator", "run the HubSpot emulator"),
     "produce-sample": ("stream.commands.produce_sample", "produce sample Segment events"),
+    "try": ("stream.commands.try_event", "show what a config does with an event, against HubSpot"),
     "replay": ("stream.commands.replay", "re-publish failed events after a config fix"),
     "demo": ("stream.commands.demo", "the demo of `make run`"),
     "dev": ("stream.commands.dev", "local development services (Kafka broker, counter)"),

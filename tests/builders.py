@@ -9,6 +9,9 @@ import orjson
 
 _COUNTER = itertools.count(1)
 DEFAULT_TIMESTAMP = "2026-01-15T10:30:00.000Z"
+# Every address part Segment's default mappings read (street, city, state, postal code, country).
+DEFAULT_ADDRESS = {"street": "6th St", "city": "San Francisco", "state": "CA",
+                   "postalCode": "94103", "country": "USA"}
 
 
 def _common(event_type: str, user_id: str | None, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -34,8 +37,11 @@ def make_identify(
     traits: dict[str, Any] | None = None,
     **overrides: Any,
 ) -> dict[str, Any]:
-    """An identify event; `traits` are added to {"email": email} (email left out when None)."""
-    all_traits: dict[str, Any] = {} if email is None else {"email": email}
+    """An identify event; `traits` are added to {"email": email, "address": DEFAULT_ADDRESS}
+    (email left out when None)."""
+    all_traits: dict[str, Any] = {"address": dict(DEFAULT_ADDRESS)}
+    if email is not None:
+        all_traits["email"] = email
     all_traits.update(traits or {})
     return _common("identify", user_id, {"traits": all_traits, **overrides})
 
@@ -47,7 +53,8 @@ def make_group(
     **overrides: Any,
 ) -> dict[str, Any]:
     """A group event for `group_id` with company `traits`."""
-    named = {"groupId": group_id, "traits": traits or {"name": "Acme Inc"}}
+    named = {"groupId": group_id,
+             "traits": traits or {"name": "Acme Inc", "address": dict(DEFAULT_ADDRESS)}}
     return _common("group", user_id, _present(named, overrides))
 
 

@@ -25,7 +25,7 @@ from stream.actions.base import (
 )
 from stream.actions.defaults import at, first_of
 from stream.actions.event_definitions import ensure_definition
-from stream.actions.event_sends import occurrence, send_occurrences
+from stream.actions.event_sends import occurrence, send_occurrences, without_blank_typed
 from stream.actions.object_payload import SYNC_MODE_FIELD
 from stream.actions.object_types import object_path
 from stream.actions.property_schema import coerce_item
@@ -146,7 +146,9 @@ async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) ->
             continue
         label = f"event {definition.fully_qualified_name}"
         for index in indices:
-            coerced = coerce_item(label, events[index].properties, definition.properties)
+            coerced = coerce_item(label, without_blank_typed(events[index].properties,
+                                                             definition.properties),
+                                  definition.properties)
             if isinstance(coerced, ItemError):
                 results[index] = refused(EVENTS, coerced)
             else:

@@ -39,6 +39,27 @@ def occurrence(
     return body
 
 
+def without_blank_typed(
+    item: Mapping[str, Any], types: Mapping[str, PropertyType]
+) -> dict[str, Any]:
+    """The event's properties minus blank values ("" or spaces) of number, date, datetime and
+    bool (or true/false enumeration) properties: HubSpot rejects the whole occurrence for those
+    (INVALID_LONG " was not a valid long."), and a blank means "no value", so the event goes
+    out without them."""
+    return {name: value for name, value in item.items()
+            if not (_blank(value) and name in types and _typed(types[name]))}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _typed(prop: PropertyType) -> bool:
+    yes_no = prop.type == "enumeration" and set(prop.options) == {"true", "false"}
+    return prop.type in ("number", "date", "datetime", "bool") or yes_no or \
+        prop.field_type == "booleancheckbox"
+
+
 def short_name(name: str) -> str:
     """`pe123_signed_up` -> `signed_up` (the definitions API takes the internal name)."""
     return _PREFIX.sub("", name)
@@ -85,7 +106,8 @@ async def coerce_for_event(
     if definition is None:
         return None, []
     label = f"event {definition.fully_qualified_name}"
-    return definition, [coerce_item(label, item, definition.properties) for item in items]
+    return definition, [coerce_item(label, without_blank_typed(item, definition.properties),
+                                    definition.properties) for item in items]
 
 
 async def send_occurrences(

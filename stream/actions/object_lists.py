@@ -1,5 +1,6 @@
-"""List membership for Custom Object V2: find or create a MANUAL list by name (cached), then
-one add-and-remove call per list for the whole batch (ACTIONS.md Part B 5.6)."""
+"""List membership for Custom Object V2: find or create a MANUAL list by name (cached) before any
+record is written, then one add-and-remove call per list for the whole batch (ACTIONS.md Part B
+5.6). Records whose list cannot be had are not written at all (as Segment)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,28 @@ from stream.errors import Reason
 
 if TYPE_CHECKING:
     from stream.actions.object_sync import Written
+
+
+async def resolve_lists(
+    ctx: ActionContext, object_types: Sequence[str],
+    memberships: Sequence[ListMembership | None], results: list[ItemResult | None],
+) -> set[int]:
+    """Find (or create, when any payload allows it) every list the batch names, before any
+    write; the indices of payloads whose list cannot be had, with their results set."""
+    wanted: dict[tuple[str, str], tuple[list[int], bool]] = {}
+    for index, membership in enumerate(memberships):
+        if membership is not None:
+            indices, create = wanted.setdefault((object_types[index], membership.name), ([], False))
+            indices.append(index)
+            wanted[(object_types[index], membership.name)] = (indices, create or membership.create)
+    refused_indices: set[int] = set()
+    for (object_type, name), (indices, create) in wanted.items():
+        list_id = await find_list(ctx, object_type, name, create=create)
+        if isinstance(list_id, ItemError):
+            for index in indices:
+                results[index] = refused(object_type, list_id)
+            refused_indices.update(indices)
+    return refused_indices
 
 
 async def update_lists(

@@ -1,5 +1,6 @@
-"""Custom Object V2 writes: merge by id (newest timestamp per property), ensure properties,
-coerce, write ≤ 100 per batch call by sync mode, then associations and list membership."""
+"""Custom Object V2 writes: lists resolved first, merge by id (newest timestamp per property),
+ensure properties, coerce, write ≤ 100 per batch call by sync mode, then associations and list
+membership."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from stream.actions.base import (
 from stream.actions.calls import InputOutcome, write_batch
 from stream.actions.coercion import instant
 from stream.actions.object_links import link_records
-from stream.actions.object_lists import update_lists
+from stream.actions.object_lists import resolve_lists, update_lists
 from stream.actions.object_payload import ObjectPayload
 from stream.actions.object_schema import object_property_types
 from stream.actions.property_schema import coerce_item
@@ -43,8 +44,12 @@ async def sync_objects(ctx: ActionContext, payloads: Sequence[Payload]) -> list[
     """One result per payload, in input order (ACTIONS.md Part A 5)."""
     records = narrow(payloads, ObjectPayload)
     results: list[ItemResult | None] = [None] * len(records)
+    memberships = [r.list_membership for r in records]
+    no_list = await resolve_lists(ctx, [r.object_type for r in records], memberships, results)
     groups: dict[tuple[str, str, str], list[int]] = {}
     for index, record in enumerate(records):
+        if index in no_list:
+            continue
         key = (record.object_type, record.id_field_name, record.sync_mode)
         groups.setdefault(key, []).append(index)
     written: list[Written] = []
@@ -52,7 +57,7 @@ async def sync_objects(ctx: ActionContext, payloads: Sequence[Payload]) -> list[
         merged = merge_records([(i, records[i]) for i in indices])
         written += await _write_group(ctx, object_type, id_field, mode, merged, results)
     await link_records(ctx, written, results)
-    await update_lists(ctx, written, [r.list_membership for r in records], results)
+    await update_lists(ctx, written, memberships, results)
     return [r or ItemResult("skipped") for r in results]
 
 

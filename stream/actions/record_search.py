@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from stream.actions.base import ActionContext, ItemError
-from stream.actions.calls import call
+from stream.actions.calls import Reply, call
 from stream.errors import Reason
 
 MAX_SEARCH_FIELDS = 5
@@ -21,6 +21,17 @@ class Found:
 
     count: int
     record_id: str | None = None
+
+
+def search_failure(failure: str, answer: Reply) -> ItemError:
+    """A refused search: `failure` (which mapping field to fix) plus the property names HubSpot
+    says do not exist, so the user knows which search field is wrong."""
+    body = answer.body if isinstance(answer.body, dict) else {}
+    names = [name for error in body.get("errors") or [] if isinstance(error, dict)
+             for name in (error.get("context") or {}).get("propertyName") or []]
+    detail = (f" HubSpot has no property {', '.join(repr(n) for n in dict.fromkeys(names))}."
+              if names else f" HubSpot said: {body.get('message', answer.status)}")
+    return ItemError(Reason.VALIDATION, failure + detail, answer.status, body.get("category"))
 
 
 async def search_one(
@@ -37,7 +48,7 @@ async def search_one(
             "properties": ["hs_object_id"], "limit": 2}
     answer = await call(ctx, "POST", f"/crm/v3/objects/{object_type}/search", body)
     if not answer.ok:
-        return ItemError(Reason.VALIDATION, failure, answer.status)
+        return search_failure(failure, answer)
     matches = answer.body.get("results", [])
     total = int(answer.body.get("total", len(matches)))
     return Found(min(total, 2), str(matches[0]["id"]) if matches else None)
@@ -79,7 +90,7 @@ async def _search_in(
             "properties": [key], "limit": MAX_PAGE}
     answer = await call(ctx, "POST", f"/crm/v3/objects/{object_type}/search", body)
     if not answer.ok:
-        return ItemError(Reason.VALIDATION, failure, answer.status)
+        return search_failure(failure, answer)
     if int(answer.body.get("total", 0)) > MAX_PAGE:
         return None
     found: dict[str, Found] = {}

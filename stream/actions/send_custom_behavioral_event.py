@@ -73,8 +73,6 @@ def build_behavioral_event(
     raw_name = text(rendered, "eventName", required=True)
     assert raw_name is not None
     name = normalise_event_name(raw_name)
-    if not _PREFIX.match(name):
-        raise invalid("EventName should begin with pe<hubId>_")
     address, utk, object_id = email(rendered, "email"), text(rendered, "utk"), text(
         rendered, "objectId")
     if not (address or utk or object_id):
@@ -91,6 +89,18 @@ def build_behavioral_event(
     )
 
 
+def prefix_problem(name: str, portal_id: str | None) -> str | None:
+    """Why `name` is not an event of this portal (Segment's message, with the portal's own
+    prefix `pe22596207_` when the hub id is configured), or None."""
+    if portal_id:
+        prefix = f"pe{portal_id}_"
+        return None if name.startswith(prefix) else f"EventName should begin with {prefix}"
+    if _PREFIX.match(name):
+        return None
+    return ("EventName should begin with pe<hubId>_ (set hubspot.hub_id in the destination "
+            "config to check against the portal's own prefix)")
+
+
 @batch_performer
 async def send_behavioral_events(
     ctx: ActionContext, payloads: Sequence[Payload]
@@ -100,11 +110,10 @@ async def send_behavioral_events(
     events = narrow(payloads, BehavioralEventPayload)
     results: list[ItemResult | None] = [None] * len(events)
     by_name: dict[str, list[int]] = {}
-    prefix = f"pe{ctx.settings.portal_id}_" if ctx.settings.portal_id else None
     for index, event in enumerate(events):
-        if prefix and not event.event_name.startswith(prefix):
-            results[index] = rejected(Reason.INVALID_PAYLOAD,
-                                      f"EventName should begin with {prefix}")
+        problem = prefix_problem(event.event_name, ctx.settings.portal_id)
+        if problem:
+            results[index] = rejected(Reason.INVALID_PAYLOAD, problem)
         else:
             by_name.setdefault(event.event_name, []).append(index)
     sends: list[tuple[int, dict[str, Any]]] = []

@@ -10,7 +10,13 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from stream.emulator.config import DEFAULT_PORTAL_ID, PLANS, EmulatorConfig, Settings
+from stream.emulator.config import (
+    DEFAULT_PORTAL_ID,
+    PLAN_ALIASES,
+    PLANS,
+    EmulatorConfig,
+    Settings,
+)
 from stream.emulator.faults import FAULT_STATUSES
 from stream.emulator.server import start_emulator
 
@@ -20,7 +26,10 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("emulator", help="serve HubSpot's REST API on a local port")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090, help="0 picks a free port")
-    parser.add_argument("--plan", choices=sorted(PLANS), default="professional")
+    parser.add_argument("--plan", choices=[*sorted(PLANS), *sorted(PLAN_ALIASES)],
+                        default="professional",
+                        help="the names destination configs use (hubspot.plan); api-addon and "
+                             "oauth-marketplace are old spellings of api_add_on and public_app")
     parser.add_argument("--token", action="append", default=[],
                         help="private-app bearer token (repeatable; each one is its own app)")
     parser.add_argument("--portal-id", type=int, default=DEFAULT_PORTAL_ID)

@@ -92,9 +92,12 @@ class Ingestor:
         if isinstance(original, dict):
             routing_key = next((str(original[k]) for k in ("userId", "anonymousId")
                                 if isinstance(original.get(k), str | int) and original[k]), None)
+        if not isinstance(message_id, str) or not message_id:
+            # Stable across re-reads, distinct per record: consumers deduplicate on it.
+            message_id = f"source:{source.topic}:{source.partition}:{source.offset}"
         return Outcome(
             status="rejected", destination=self.destination.id, mapping=None, action=None,
-            message_id=message_id if isinstance(message_id, str) else None,
+            message_id=message_id,
             event_type=original.get("type") if isinstance(original, dict) else None,
             routing_key=routing_key, source=source, received_at=received_at,
             error=OutcomeError(Reason.INVALID_EVENT, exc.message), event=original)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
+
+LOGGER = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "pat-na1-emulator"
 DEFAULT_PORTAL_ID = 7878787
@@ -19,17 +22,34 @@ class PlanLimits:
     daily_headers: bool = True
 
 
+# The plan names destination configs use (hubspot.plan), one set everywhere: HubSpot's tiers,
+# its API Limit Increase pack (`api_add_on`) and publicly distributed OAuth apps (`public_app`).
 PLANS: dict[str, PlanLimits] = {
+    "free": PlanLimits(burst_per_10s=100, daily=250_000, associations_per_10s=100),
     "starter": PlanLimits(burst_per_10s=100, daily=250_000, associations_per_10s=100),
     "professional": PlanLimits(burst_per_10s=190, daily=625_000, associations_per_10s=150),
     "enterprise": PlanLimits(burst_per_10s=190, daily=1_000_000, associations_per_10s=150),
-    "api-addon": PlanLimits(burst_per_10s=250, daily=2_000_000, associations_per_10s=200),
-    "oauth-marketplace": PlanLimits(burst_per_10s=110, daily=1_000_000,
-                                    associations_per_10s=150, daily_headers=False),
+    "api_add_on": PlanLimits(burst_per_10s=250, daily=2_000_000, associations_per_10s=200),
+    "public_app": PlanLimits(burst_per_10s=110, daily=1_000_000,
+                             associations_per_10s=150, daily_headers=False),
     # Not a HubSpot tier: limits so high they never bind, for load tests of the emulator itself.
     "unlimited": PlanLimits(burst_per_10s=10**9, daily=10**12, associations_per_10s=10**9),
 }
+# The emulator's former spellings, still accepted (with a warning naming the new one).
+PLAN_ALIASES = {"api-addon": "api_add_on", "oauth-marketplace": "public_app"}
 SEARCH_PER_SECOND = 5
+
+
+def plan_name(value: str) -> str:
+    """`value` as one of PLANS (an old spelling is translated, with a warning); ValueError for
+    an unknown plan."""
+    if value in PLAN_ALIASES:
+        LOGGER.warning("plan %r is now called %r (the name destination configs use)", value,
+                       PLAN_ALIASES[value])
+        return PLAN_ALIASES[value]
+    if value not in PLANS:
+        raise ValueError(f"unknown plan {value!r}; one of {sorted(PLANS)}")
+    return value
 EVENT_SENDS_PER_SECOND = 1250
 
 
@@ -47,6 +67,9 @@ class Settings:
     association_batch_max_inputs: int = 1000
     access_token_seconds: int = 1800
 
+    def __post_init__(self) -> None:
+        self.plan = plan_name(self.plan)
+
     @property
     def limits(self) -> PlanLimits:
         """The limits of the current plan."""
@@ -61,9 +84,9 @@ class Settings:
         for key, value in changes.items():
             if key not in self.__slots__:
                 raise ValueError(f"unknown setting {key!r}")
-            if key == "plan" and value not in PLANS:
-                raise ValueError(f"unknown plan {value!r}; one of {sorted(PLANS)}")
             merged = {**self.search_limits, **value} if key == "search_limits" else value
+            if key == "plan":
+                merged = plan_name(str(value))
             setattr(self, key, merged)
 
 

@@ -7,7 +7,12 @@ from typing import Any
 from aiohttp import web
 
 from stream.emulator.clock import iso_ms
-from stream.emulator.crm_objects import BASE, object_type_of, read_view
+from stream.emulator.crm_objects import (
+    BASE,
+    object_type_of,
+    read_view,
+    require_sensitive_scopes,
+)
 from stream.emulator.endpoint import LOG, endpoint
 from stream.emulator.object_types import ObjectType
 from stream.emulator.record_lookup import find_record, requested_properties, unique_id_property
@@ -81,6 +86,9 @@ async def _write_batch(request: web.Request, planner: Planner, created_status: i
         return json_response(batch_body([], [], started, started))
     if key_of is not None:
         _reject_duplicates([key_of(object_type, body, item) for item in inputs])
+    for item in inputs:
+        if isinstance(item, dict):
+            require_sensitive_scopes(request, object_type, item.get("properties"))
     traced = bool(inputs) and all(isinstance(i, dict) and TRACE in i for i in inputs)
     claimed: dict[tuple[str, str], str] = {}
     planned: list[tuple[dict[str, Any], PlannedWrite]] = []

@@ -6,7 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
-from stream.emulator.endpoint import LOG, endpoint
+from stream.emulator.auth import Credential
+from stream.emulator.endpoint import CREDENTIAL, LOG, endpoint
 from stream.emulator.object_types import ObjectType
 from stream.emulator.record_lookup import find_record, requested_properties, unique_id_property
 from stream.emulator.responses import ApiError, json_response, not_found, read_object
@@ -57,12 +58,27 @@ def associate_on_create(state: EmulatorState, object_type: ObjectType, record_id
                                    [label])
 
 
+def require_sensitive_scopes(request: web.Request, object_type: ObjectType,
+                             properties: Any) -> None:
+    """403 MISSING_SCOPES for a value of a Sensitive Data property when the caller lacks the
+    object's sensitive write scope (`crm.objects.contacts.sensitive.write.v2`, ...)."""
+    credential = request.get(CREDENTIAL)
+    if not isinstance(credential, Credential) or not isinstance(properties, dict):
+        return
+    for name in properties:
+        definition = object_type.properties.get(str(name))
+        if definition is not None and definition.data_sensitivity != "non_sensitive":
+            credential.require(f"crm.objects.{object_type.scope_name}."
+                               f"{definition.data_sensitivity}.write.v2")
+
+
 @endpoint("crm.object.create", scope="objects.write")
 async def create(request: web.Request) -> web.Response:
     """POST: 201 with a Location header."""
     state = request.app[STATE]
     object_type = object_type_of(request)
     body = await read_object(request)
+    require_sensitive_scopes(request, object_type, body.get("properties"))
     planned = state.writer.plan(object_type, None, body.get("properties", {}), {})
     _check_required(object_type, planned.changes)
     record = state.writer.apply(planned, state.clock.now())
@@ -136,6 +152,7 @@ async def update(request: web.Request) -> web.Response:
     record = find_record(state.store, object_type, request.match_info["objectId"], id_property)
     if record is None:
         raise not_found()
+    require_sensitive_scopes(request, object_type, body["properties"])
     planned = state.writer.plan(object_type, record, body["properties"], {})
     state.writer.apply(planned, state.clock.now())
     request[LOG].update(record_ids=[record.id], inputs=1)

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from stream.emulator.endpoint import LOG, endpoint
 from stream.emulator.object_types import ObjectType
-from stream.emulator.property_types import property_from_json
+from stream.emulator.property_types import SENSITIVITIES, property_from_json
 from stream.emulator.responses import ApiError, json_response, read_object, validation_error
 from stream.emulator.state import STATE
 
@@ -35,6 +35,10 @@ def _create_one(request: web.Request, object_type: ObjectType, body: dict[str, A
         raise validation_error(f"Invalid property: {exc}") from None
     if definition.group_name not in object_type.groups:
         raise validation_error(f"Property group {definition.group_name} does not exist.")
+    if definition.data_sensitivity != "non_sensitive" and \
+            request.app[STATE].settings.plan != "enterprise":
+        raise ApiError(403, "Sensitive Data properties can only be created in Enterprise "
+                       f"accounts (dataSensitivity={definition.data_sensitivity}).", "FORBIDDEN")
     object_type.properties[name] = definition
     object_type.refresh_unique()
     return definition.to_json(object_type.object_type_id)
@@ -48,12 +52,23 @@ def _existing(object_type: ObjectType, name: str) -> Any:
     return definition
 
 
+def _sensitivity(value: Any) -> str:
+    """The `dataSensitivity` a read asks for: only that kind comes back (non_sensitive unless
+    named), as HubSpot documents for Sensitive Data."""
+    sensitivity = str(value or "non_sensitive")
+    if sensitivity not in SENSITIVITIES:
+        raise validation_error(f"dataSensitivity must be one of {list(SENSITIVITIES)}")
+    return sensitivity
+
+
 @endpoint("crm.properties", scope="schemas.read")
 async def list_properties(request: web.Request) -> web.Response:
-    """GET every property of the type."""
+    """GET the type's properties of one data sensitivity (`?dataSensitivity=`)."""
     object_type = _type(request)
+    sensitivity = _sensitivity(request.query.get("dataSensitivity"))
     return json_response({"results": [p.to_json(object_type.object_type_id)
-                                      for p in object_type.properties.values()]})
+                                      for p in object_type.properties.values()
+                                      if p.data_sensitivity == sensitivity]})
 
 
 @endpoint("crm.properties", scope="schemas.write")
@@ -118,9 +133,11 @@ async def batch_create(request: web.Request) -> web.Response:
 async def batch_read(request: web.Request) -> web.Response:
     """POST batch/read by name."""
     object_type = _type(request)
-    inputs = (await read_object(request)).get("inputs", [])
-    results = [object_type.properties[i["name"]].to_json(object_type.object_type_id)
-               for i in inputs if i.get("name") in object_type.properties]
+    body = await read_object(request)
+    sensitivity = _sensitivity(body.get("dataSensitivity"))
+    found = [object_type.properties.get(str(item.get("name"))) for item in body.get("inputs", [])]
+    results = [p.to_json(object_type.object_type_id) for p in found
+               if p is not None and p.data_sensitivity == sensitivity]
     return json_response({"status": "COMPLETE", "results": results})
 
 

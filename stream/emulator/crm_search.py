@@ -9,8 +9,9 @@ from aiohttp import web
 
 from stream.emulator.crm_objects import BASE, object_type_of
 from stream.emulator.endpoint import endpoint
+from stream.emulator.object_types import ObjectType
 from stream.emulator.record_lookup import requested_properties
-from stream.emulator.responses import json_response, read_object, validation_error
+from stream.emulator.responses import ApiError, json_response, read_object, validation_error
 from stream.emulator.search_filters import check_filter_groups, compare, matches, matches_query
 from stream.emulator.state import STATE
 from stream.emulator.store import Record
@@ -51,6 +52,7 @@ async def search(request: web.Request) -> web.Response:
     if len(query) > MAX_QUERY_CHARS:
         raise validation_error(f"query must be at most {MAX_QUERY_CHARS} characters")
     groups = check_filter_groups(body.get("filterGroups", []), state.settings.search_limits)
+    _check_property_names(object_type, body, groups)
     delay_ms = state.settings.search_index_delay_ms
     cutoff = state.clock.now() - delay_ms / 1000 if delay_ms else None
     found: list[tuple[Record, dict[str, str]]] = []
@@ -74,6 +76,34 @@ async def search(request: web.Request) -> web.Response:
     if after + limit < len(found):
         result["paging"] = {"next": {"after": str(after + limit)}}
     return json_response(result)
+
+
+def _named_properties(body: dict[str, Any],
+                      groups: list[list[dict[str, Any]]]) -> list[tuple[str, str]]:
+    """(where, property name) of every property a search body names."""
+    named = [(f"filterGroups[{g}].filters[{f}].propertyName", str(item.get("propertyName", "")))
+             for g, filters in enumerate(groups) for f, item in enumerate(filters)]
+    for index, sort in enumerate(body.get("sorts", []) or []):
+        name = sort.get("propertyName", "") if isinstance(sort, dict) else str(sort)
+        named.append((f"sorts[{index}].propertyName", str(name)))
+    named += [(f"properties[{index}]", str(name))
+              for index, name in enumerate(body.get("properties") or [])]
+    return named
+
+
+def _check_property_names(object_type: ObjectType, body: dict[str, Any],
+                          groups: list[list[dict[str, Any]]]) -> None:
+    """HubSpot's 400 when a filter, a sort or a requested property names no property."""
+    unknown = [(where, name) for where, name in _named_properties(body, groups)
+               if name not in object_type.properties]
+    if not unknown:
+        return
+    names = list(dict.fromkeys(name for _, name in unknown))
+    raise ApiError(
+        400, "There was a problem with the request.", "VALIDATION_ERROR",
+        errors=[{"message": f'Property "{name}" does not exist', "code": "PROPERTY_DOESNT_EXIST",
+                 "in": where, "context": {"propertyName": [name]}} for where, name in unknown],
+        context={"propertyName": names})
 
 
 def _sort_key(name: str) -> Any:

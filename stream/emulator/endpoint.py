@@ -28,6 +28,7 @@ class Endpoint:
 ENDPOINT_OF: dict[Handler, Endpoint] = {}
 LOG = web.RequestKey("log", dict)
 CORRELATION_ID = web.RequestKey("correlation_id", str)
+CREDENTIAL = web.RequestKey("credential", object)  # the caller's auth.Credential
 UNKNOWN = Endpoint("unknown", "none", None)
 
 

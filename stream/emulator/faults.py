@@ -7,18 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 FAULT_STATUSES = (423, 429, 500, 502, 503, 504, 524)
+SCRIPTED_STATUSES = range(400, 600)  # a script may answer any error status, with any body
 POLICIES = ("TEN_SECONDLY_ROLLING", "SECONDLY", "DAILY")
 
 
 @dataclass(slots=True)
 class Fault:
-    """What to do to one call: answer `status`, `reset` the connection, or just delay."""
+    """What to do to one call: answer `status` (with `body` when a script chose one), `reset`
+    the connection, or just delay."""
 
     kind: str
     status: int = 0
     policy: str = "TEN_SECONDLY_ROLLING"
     delay_ms: float = 0.0
     scripted: bool = False
+    body: dict[str, Any] | None = None
 
     @property
     def label(self) -> str:
@@ -94,7 +97,8 @@ class Faults:
                 script.remove(entry)
             if "status" in entry:
                 return Fault("status", int(entry["status"]), entry.get("policy",
-                             "TEN_SECONDLY_ROLLING"), float(entry.get("delay_ms", 0)), True)
+                             "TEN_SECONDLY_ROLLING"), float(entry.get("delay_ms", 0)), True,
+                             entry.get("body"))
             return Fault(entry["action"], delay_ms=float(entry.get("delay_ms", 0)), scripted=True)
         return None
 
@@ -116,8 +120,10 @@ def _script_entry(entry: dict[str, Any]) -> dict[str, Any]:
               **{k: v for k, v in entry.items() if k not in ("path_prefix", "times")}}
     if "status" not in result and result.get("action") not in ("reset", "latency"):
         raise ValueError("a script entry needs `status` or `action` (reset | latency)")
-    if "status" in result and int(result["status"]) not in FAULT_STATUSES:
-        raise ValueError(f"scripted status must be among {FAULT_STATUSES}")
+    if "status" in result and int(result["status"]) not in SCRIPTED_STATUSES:
+        raise ValueError("scripted status must be an error status (400-599)")
+    if "body" in result and ("status" not in result or not isinstance(result["body"], dict)):
+        raise ValueError("a script entry's `body` must be a JSON object, next to a `status`")
     if result.get("policy", POLICIES[0]) not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}")
     return result

@@ -10,6 +10,7 @@ from aiohttp import web
 from stream.emulator.auth import Credential
 from stream.emulator.endpoint import (
     CORRELATION_ID,
+    CREDENTIAL,
     ENDPOINT_OF,
     LOG,
     UNKNOWN,
@@ -81,6 +82,7 @@ async def _handle(request: web.Request, handler: Handler, state: EmulatorState, 
     now = state.clock.now()
     credential = state.auth.authenticate(request.headers.get("Authorization"), now)
     entry["app"] = credential.app
+    request[CREDENTIAL] = credential
     credential.require(required_scope(meta, dict(request.match_info), state.types))
     if state.faults.active:
         fault, latency_ms = state.faults.draw(request.method, request.path)
@@ -106,6 +108,8 @@ def _faulted(request: web.Request, meta: Endpoint, credential: Credential, fault
     state = request.app[STATE]
     if fault.kind == "reset":
         raise ConnectionReset
+    if fault.body is not None:
+        return json_response(fault.body, fault.status)
     if fault.status != 429:
         raise fault_error(fault.status)
     headers.update(state.limiter.peek_headers(meta.bucket, credential.app, state.clock.now()))

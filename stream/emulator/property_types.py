@@ -13,6 +13,7 @@ from stream.emulator.clock import iso_ms, parse_instant
 EMAIL_PATTERN = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TYPES = {"string", "number", "date", "datetime", "enumeration", "bool", "phone_number"}
+SENSITIVITIES = ("non_sensitive", "sensitive", "highly_sensitive")
 DAY_MS = 86_400_000
 
 
@@ -130,6 +131,7 @@ class PropertyDef:
     hidden: bool = False
     description: str = ""
     display_order: int = -1
+    data_sensitivity: str = "non_sensitive"
     created_at: float = 0.0
     updated_at: float = 0.0
     validate: Validator = _string
@@ -167,7 +169,7 @@ class PropertyDef:
             "displayOrder": self.display_order, "hasUniqueValue": self.has_unique_value,
             "hidden": self.hidden, "formField": not self.read_only_value,
             "calculated": False, "externalOptions": False, "archived": False,
-            "hubspotDefined": self.hubspot_defined,
+            "hubspotDefined": self.hubspot_defined, "dataSensitivity": self.data_sensitivity,
             "createdAt": iso_ms(self.created_at), "updatedAt": iso_ms(self.updated_at),
             "modificationMetadata": {"archivable": not self.hubspot_defined,
                                      "readOnlyDefinition": self.hubspot_defined,
@@ -182,6 +184,9 @@ def property_from_json(body: dict[str, Any], now: float) -> PropertyDef:
             raise ValueError(f"{required} is required")
     if body["type"] not in TYPES:
         raise ValueError(f"type {body['type']!r} is not one of {sorted(TYPES)}")
+    sensitivity = body.get("dataSensitivity") or "non_sensitive"
+    if sensitivity not in SENSITIVITIES:
+        raise ValueError(f"dataSensitivity {sensitivity!r} is not one of {list(SENSITIVITIES)}")
     options = [{"label": o.get("label", o.get("value")), "value": str(o["value"]),
                 "description": o.get("description", ""), "displayOrder": o.get("displayOrder", i),
                 "hidden": bool(o.get("hidden", False))}
@@ -191,5 +196,6 @@ def property_from_json(body: dict[str, Any], now: float) -> PropertyDef:
         field_type=body["fieldType"], group_name=body["groupName"], options=options,
         has_unique_value=bool(body.get("hasUniqueValue", False)),
         hidden=bool(body.get("hidden", False)), description=body.get("description", ""),
-        display_order=int(body.get("displayOrder", -1)), created_at=now, updated_at=now,
+        display_order=int(body.get("displayOrder", -1)), data_sensitivity=sensitivity,
+        created_at=now, updated_at=now,
     ).compile()

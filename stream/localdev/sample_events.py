@@ -14,6 +14,7 @@ LAST_NAMES = ("Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Thompson", 
               "Knuth", "Allen", "McCarthy", "Hamilton", "Berners-Lee", "Johnson", "Ritchie")
 COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell",
              "Cyberdyne", "Soylent", "Vandelay", "Wonka")
+CITIES = (("Springfield", "IL", "62701"), ("Portland", "OR", "97201"), ("Austin", "TX", "73301"))
 TRACK_EVENTS = ("Signed Up", "Order Completed", "Product Viewed", "Trial Started")
 PAGES = (("Home", "/"), ("Pricing", "/pricing"), ("Docs", "/docs"), ("Blog", "/blog"))
 # The track events' HubSpot definitions the demo creates (name -> property names).
@@ -37,16 +38,25 @@ def user_events(index: int, rng: random.Random, now: datetime) -> list[dict[str,
         _event("identify", user_id, at, context, traits={
             "email": email, "first_name": first, "last_name": last, "company": company,
             "title": rng.choice(("Engineer", "CTO", "Analyst")), "phone": "+1 555 0100",
-            "address": {"city": "Springfield", "country": "US"}}),
+            "address": _address(rng)}),
         _event("group", user_id, at + timedelta(seconds=1), context, groupId=group_id,
                traits={"name": f"{company} Inc", "website": f"{company.lower()}.example.com",
-                       "industry": "Software", "employees": rng.choice((12, 120, 1200))}),
+                       "industry": "COMPUTER_SOFTWARE", "employees": rng.choice((12, 120, 1200)),
+                       "description": f"{company} makes things", "phone": "+1 555 0199",
+                       "address": _address(rng)}),
         _event("track", user_id, at + timedelta(seconds=2), context, event=track_name,
                properties=_track_properties(track_name, rng)),
         _event("page", user_id, at + timedelta(seconds=3), context, name=page_name,
                properties={"path": path, "url": f"https://example.com{path}",
                            "title": page_name}),
     ]
+
+
+def _address(rng: random.Random) -> dict[str, str]:
+    """A postal address with every part Segment's default mappings read."""
+    city, state, postal_code = rng.choice(CITIES)
+    return {"street": f"{rng.randint(1, 999)} Main St", "city": city, "state": state,
+            "postalCode": postal_code, "country": "US"}
 
 
 def sample_events(users: int, seed: int = 7, start: int = 0) -> Iterator[dict[str, Any]]:

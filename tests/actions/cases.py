@@ -50,6 +50,24 @@ async def define_event(emulator: EmulatorHandle) -> None:
     assert response.status == 201, response.body
 
 
+TYPED_PROPERTIES = [{"name": "plan", "label": "Plan", "type": "string"},
+                    {"name": "seats", "label": "Seats", "type": "number"},
+                    {"name": "paid_at", "label": "Paid at", "type": "datetime"},
+                    {"name": "annual", "label": "Annual", "type": "enumeration",
+                     "options": [{"label": "Yes", "value": "true"},
+                                 {"label": "No", "value": "false"}]}]
+BLANK_TYPED = {"seats": "", "paid_at": " ", "annual": ""}
+
+
+async def define_typed_event(emulator: EmulatorHandle, name: str = "plan_paid") -> None:
+    """A contact event with string, number, datetime and yes/no properties (HubSpot event
+    properties have no date or bool type: a bool is an enumeration of true and false)."""
+    response = await emulator.call("POST", "/events/v3/event-definitions", {
+        "name": name, "label": "Plan paid", "primaryObject": "CONTACT",
+        "propertyDefinitions": TYPED_PROPERTIES})
+    assert response.status == 201, response.body
+
+
 def _ghost(bad: bool) -> dict[str, str]:
     return {GHOST: "boo"} if bad else {}
 

@@ -16,7 +16,7 @@ from stream.actions.custom_event_v2 import (
 )
 from stream.actions.event_definitions import PROPERTIES_MISSING, SCHEMA_MISSING
 from stream.errors import RejectedError
-from tests.actions.cases import define_event
+from tests.actions.cases import BLANK_TYPED, define_event, define_typed_event
 from tests.actions.hubspot_setup import calls
 from tests.fixtures.emulator import EmulatorHandle
 
@@ -70,6 +70,20 @@ async def test_values_are_coerced_by_the_existing_definition(
     assert results[0].status == "delivered"
     stored = (await emulator.admin("GET", "events"))["results"]
     assert stored[0]["properties"]["plan"] == "42"
+
+
+async def test_blank_typed_values_are_left_out_and_the_event_delivered(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    await define_typed_event(emulator)
+    rendered = {"event_name": "plan_paid", "record_details": {"object_type": "contact",
+                                                             "email": "a@example.com"},
+                "properties": {"plan": "pro", **BLANK_TYPED}}
+    payload = build_custom_event(rendered, message_id="1", mapping_id="m")
+    results = await CUSTOM_EVENT_V2.perform_batch(ctx, [payload])
+    assert results[0].status == "delivered", results[0].error
+    [stored] = (await emulator.admin("GET", "events"))["results"]
+    assert stored["properties"] == {"plan": "pro"}
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,43 @@ async def test_missing_list_without_create_rejects_with_segments_message(
     assert "List with name Nope does not exist in HubSpot" in results[0].error.message
 
 
+async def test_missing_list_without_create_writes_no_record(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    """Lists are resolved before any write (Segment writes nothing either); records of the
+    same batch without that list are written."""
+    missing = {"connected_to_engage_audience": False, "list_name": "Nope",
+               "list_action": True, "should_create_list": False}
+    results = await sync(ctx, [contact(1, list_details=missing, properties={"firstname": "A"}),
+                               contact(2, properties={"firstname": "B"})])
+    assert [r.status for r in results] == ["rejected", "delivered"]
+    assert [c["properties"]["email"] for c in await emulator.objects("contacts")] == [
+        "user2@example.com"]
+    writes = await calls(emulator, "/crm/v3/objects/contacts/batch/upsert")
+    assert [c["inputs"] for c in writes] == [1]
+
+
+async def test_several_lists_in_one_batch_each_get_their_records(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    """Ours, not Segment's (which rejects such a batch): see docs/actions.md."""
+    def listed(name: str) -> dict[str, Any]:
+        return {"connected_to_engage_audience": False, "list_name": name, "list_action": True,
+                "should_create_list": True}
+    results = await sync(ctx, [contact(1, list_details=listed("Gold")),
+                               contact(2, list_details=listed("Silver")),
+                               contact(3, list_details=listed("Gold"))])
+    assert [r.status for r in results] == ["delivered"] * 3
+    assert len(await calls(emulator, "/crm/v3/lists/", "PUT")) == 2
+    lists = {}
+    for name in ("Gold", "Silver"):
+        found = await emulator.call("GET", f"/crm/v3/lists/object-type-id/0-1/name/{name}")
+        list_id = found.body["list"]["listId"]
+        members = await emulator.call("GET", f"/crm/v3/lists/{list_id}/memberships")
+        lists[name] = len(members.body["results"])
+    assert lists == {"Gold": 2, "Silver": 1}
+
+
 def test_empty_identifier_is_rejected_with_segments_message() -> None:
     with pytest.raises(RejectedError, match="Null or empty values are not allowed"):
         build_object({"object_details": {"object_type": "contact", "id_field_name": "email"}},

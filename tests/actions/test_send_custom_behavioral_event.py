@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 
-from stream.actions.base import ActionContext
+from stream.actions.base import ActionContext, DestinationSettings
 from stream.actions.event_sends import occurrence_uuid
 from stream.actions.send_custom_behavioral_event import (
     SEND_CUSTOM_BEHAVIORAL_EVENT,
     BehavioralEventPayload,
     build_behavioral_event,
 )
+from stream.emulator.config import EmulatorConfig
 from stream.errors import Reason, RejectedError
-from tests.actions.cases import define_event
+from tests.actions.cases import BLANK_TYPED, define_event, define_typed_event
 from tests.actions.hubspot_setup import calls
 from tests.fixtures.emulator import EmulatorHandle
 
@@ -87,7 +88,6 @@ def test_more_than_50_properties_are_rejected_before_any_call(emulator: Emulator
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"eventName": "Signed Up"}, "EventName should begin with pe<hubId>_"),
         ({"email": None}, "One of the following parameters: email, user token, or objectId"),
     ],
 )
@@ -101,3 +101,47 @@ def test_invalid_events_are_rejected_with_segments_messages(
 def test_event_name_is_normalised_like_segment(emulator: EmulatorHandle) -> None:
     payload = event(emulator, 1, eventName="pe22596207 Test.Event  Http")
     assert payload.event_name == "pe22596207_test_event_http"
+
+
+async def test_blank_typed_values_are_left_out_and_the_event_delivered(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    await define_typed_event(emulator)
+    raw = await emulator.call("POST", "/events/v3/send", {
+        "eventName": f"pe{emulator.portal_id}_plan_paid", "email": "raw@example.com",
+        "properties": {"seats": ""}})
+    assert raw.status == 400  # what HubSpot does with "" for a number: the whole event fails
+    results = await SEND_CUSTOM_BEHAVIORAL_EVENT.perform_batch(ctx, [event(
+        emulator, 1, eventName=f"pe{emulator.portal_id}_plan_paid",
+        properties={"plan": "pro", **BLANK_TYPED})])
+    assert results[0].status == "delivered", results[0].error
+    [stored] = await occurrences(emulator)
+    assert stored["properties"] == {"plan": "pro"}
+
+
+async def test_name_without_prefix_and_no_hub_id_says_how_to_name_the_prefix(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    unknown = ActionContext(ctx.client, ctx.caches, DestinationSettings(portal_id=None))
+    [result] = await SEND_CUSTOM_BEHAVIORAL_EVENT.perform_batch(
+        unknown, [event(emulator, 1, eventName="Signed Up")])
+    assert result.status == "rejected" and result.error is not None
+    assert result.error.message.startswith("EventName should begin with pe<hubId>_")
+    assert "hub_id" in result.error.message
+
+
+class TestRealHubId:
+    """The portal of the issue: the message names `pe22596207_`, not `pe<hubId>_`."""
+
+    @pytest.fixture
+    def emulator_config(self) -> EmulatorConfig:
+        return EmulatorConfig(portal_id=22596207)
+
+    async def test_name_without_prefix_names_the_portals_prefix(
+        self, ctx: ActionContext, emulator: EmulatorHandle
+    ) -> None:
+        [result] = await SEND_CUSTOM_BEHAVIORAL_EVENT.perform_batch(
+            ctx, [event(emulator, 1, eventName="Signed Up")])
+        assert result.status == "rejected" and result.error is not None
+        assert result.error.message == "EventName should begin with pe22596207_"
+        assert await calls(emulator, "/events/v3/send") == []

@@ -86,12 +86,12 @@ async def test_unknown_contact_without_email_is_rejected_as_contact_unknown(
 async def test_duplicate_group_ids_are_merged_into_one_input(
     ctx: ActionContext, emulator: EmulatorHandle
 ) -> None:
-    results = await upsert(ctx, [company(1, industry="Old"), company(1, name="Renamed"),
-                                 company(2)])
+    results = await upsert(ctx, [company(1, industry="COMPUTER_SOFTWARE"),
+                                 company(1, name="Renamed"), company(2)])
     assert results[0].object_id == results[1].object_id
     assert [c["inputs"] for c in await calls(emulator, UPSERT)] == [2]
     stored = await record(emulator, "companies", str(results[0].object_id))
-    assert (stored["name"], stored["industry"]) == ("Renamed", "Old")
+    assert (stored["name"], stored["industry"]) == ("Renamed", "COMPUTER_SOFTWARE")
 
 
 async def test_update_only_company_that_does_not_exist_is_skipped(
@@ -132,3 +132,40 @@ def test_number_of_employees_must_be_an_integer() -> None:
     assert company(1, numberofemployees="50").properties["numberofemployees"] == 50
     with pytest.raises(RejectedError, match="numberofemployees"):
         company(1, numberofemployees="many")
+
+
+async def test_search_on_a_property_hubspot_lacks_is_rejected_naming_the_field(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    """HubSpot answers 400 (the emulator too, over HTTP); the company must not be created."""
+    results = await upsert(ctx, [company(1, companysearchfields={"web_domain": "acme.com"}),
+                                 company(2, companysearchfields={"domain": "acme.com"})])
+    assert [r.status for r in results] == ["rejected", "delivered"]
+    error = results[0].error
+    assert error is not None and error.reason is Reason.VALIDATION
+    assert error.http_status == 400
+    assert "'Company Search Fields'" in error.message and "'web_domain'" in error.message
+    assert [c["properties"]["segment_group_id"] for c in await emulator.objects("companies")] \
+        == ["g2"]
+
+
+async def test_search_refused_with_another_body_keeps_hubspots_words(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    await emulator.set_faults(script=[{"path_prefix": "/crm/v3/objects/companies/search",
+                                       "status": 400, "body": {"status": "error",
+                                                               "message": "Bad operator"}}])
+    [result] = await upsert(ctx, [company(1, companysearchfields={"domain": "acme.com"})])
+    assert result.status == "rejected" and result.error is not None
+    assert result.error.message.endswith("HubSpot said: Bad operator")
+    assert await emulator.objects("companies") == []
+
+
+async def test_industry_label_is_stored_as_hubspots_option_value(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    [result] = await upsert(ctx, [company(1, industry="Computer Software")])
+    assert result.status == "delivered", result.error
+    assert result.object_id is not None
+    assert (await record(emulator, "companies", result.object_id))["industry"] == \
+        "COMPUTER_SOFTWARE"

@@ -95,3 +95,14 @@ async def test_unknown_object_type_rejects_every_record_instead_of_raising(
     assert [r.status for r in results] == ["rejected", "rejected"]
     assert results[0].error is not None
     assert "p_nothing" in results[0].error.message
+
+
+async def test_search_on_a_property_hubspot_lacks_is_rejected_naming_the_field(
+    ctx: ActionContext, emulator: EmulatorHandle
+) -> None:
+    results = await UPSERT_CUSTOM_OBJECT_RECORD.perform_batch(
+        ctx, [deal("Typo", customObjectSearchFields={"pipline": "p1"})])
+    error = results[0].error
+    assert results[0].status == "rejected" and error is not None
+    assert "'Custom Object Search Fields'" in error.message and "'pipline'" in error.message
+    assert await emulator.objects("deals") == []

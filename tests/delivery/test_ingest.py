@@ -113,3 +113,23 @@ def test_an_event_without_message_id_gets_a_stable_derived_one(ingestor: Ingesto
     second = ingestor.ingest(orjson.dumps(event), SOURCE).calls[0].message_id
     assert first == second
     assert first.startswith("derived-")
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", orjson.dumps({"type": "identify"}),
+                                 orjson.dumps({"type": "identify", "messageId": 7})])
+def test_invalid_event_without_message_id_is_named_by_its_source(
+        ingestor: Ingestor, raw: bytes) -> None:
+    """Stable and distinct per record, so (message_id, mapping, attempts) dedup keeps them
+    apart (topics/README.md)."""
+    ids = []
+    for offset in (1200, 1201, 1200):
+        [outcome] = ingestor.ingest(raw, SourceCoordinates("segment.events", 3, offset)).outcomes
+        ids.append(orjson.loads(outcome.encode())["message_id"])
+    assert ids == ["source:segment.events:3:1200", "source:segment.events:3:1201",
+                   "source:segment.events:3:1200"]
+
+
+def test_invalid_event_with_a_message_id_keeps_it(ingestor: Ingestor) -> None:
+    raw = orjson.dumps({"type": "identify", "messageId": "m-1"})
+    [outcome] = ingestor.ingest(raw, SOURCE).outcomes
+    assert outcome.message_id == "m-1"

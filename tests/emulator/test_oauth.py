@@ -15,7 +15,7 @@ CLIENT = {"client_id": "emulator-client", "client_secret": "emulator-secret"}
 
 @pytest.fixture
 def emulator_config() -> EmulatorConfig:
-    return EmulatorConfig(settings=Settings(plan="oauth-marketplace", access_token_seconds=60))
+    return EmulatorConfig(settings=Settings(plan="public_app", access_token_seconds=60))
 
 
 async def _grant(emulator: EmulatorHandle, **form: str) -> Any:

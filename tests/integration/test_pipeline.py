@@ -210,3 +210,69 @@ async def define_event(deployment: Deployment, name: str) -> None:
     body = {"label": name, "name": name, "primaryObject": "CONTACT", "propertyDefinitions": []}
     response = await deployment.emulator.call("POST", "/events/v3/event-definitions", json=body)
     assert response.status in (200, 201), response.body
+
+
+CONTACT_TRAITS = {  # HubSpot property -> where Segment's suggested mapping reads it
+    "email": ("email",), "company": ("company",), "firstname": ("first_name",),
+    "lastname": ("last_name",), "phone": ("phone",), "address": ("address", "street"),
+    "city": ("address", "city"), "state": ("address", "state"),
+    "country": ("address", "country"), "zip": ("address", "postalCode"),
+    "website": ("website",)}
+COMPANY_TRAITS = {
+    "name": ("name",), "description": ("description",), "address": ("address", "street"),
+    "city": ("address", "city"), "state": ("address", "state"),
+    "zip": ("address", "postalCode"), "domain": ("website",), "phone": ("phone",),
+    "numberofemployees": ("employees",), "industry": ("industry",)}
+
+
+def _trait(traits: dict[str, Any], path: tuple[str, ...]) -> str:
+    value: Any = traits
+    for key in path:
+        value = value[key]
+    return str(value)
+
+
+def _segment_defaults(deployment: Deployment) -> None:
+    """Run config/examples/segment-defaults.yaml as shipped, under this test's destination id
+    (its own topics and consumer group) and against the emulator."""
+    shipped = (REPO_ROOT / "config/examples/segment-defaults.yaml").read_text()
+    config = deployment.data_root / "segment-defaults.yaml"
+    config.write_text(shipped.replace("destination: segment-defaults",
+                                      f"destination: {deployment.env['PIPELINE_DESTINATION']}"))
+    deployment.env.update(HUBSPOT_STREAM_CONFIG=str(config),
+                          HUBSPOT_STREAM_HUBSPOT_BASE_URL=deployment.emulator.base_url)
+
+
+def test_segments_suggested_mappings_deliver_every_default_mapped_trait(
+        deployment: Deployment) -> None:
+    _segment_defaults(deployment)
+    events = delivery_events(40)
+    for event in events:
+        if event["type"] == "identify":
+            event["traits"]["website"] = f"https://{event['userId']}.example.com"
+    identifies = {e["traits"]["email"]: e["traits"] for e in events if e["type"] == "identify"}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for event in events:
+        if event["type"] == "group":
+            groups.setdefault(event["groupId"], []).append(event["traits"])
+    for traits in [*identifies.values(), *(t for found in groups.values() for t in found)]:
+        assert {"street", "state", "postalCode"} <= set(traits["address"])
+    deployment.start_worker()
+    produce(deployment, events)
+    reader = deployment.outcome_reader()
+    records = reader.wait_for(len(events), timeout_seconds=120)
+    failed = [r for r in records if r["status"] != "delivered"]
+    assert not failed, failed[:3]
+    assert {r["mapping"] for r in records} == {
+        "upsert-contact", "upsert-company", "send-custom-behavioral-event"}
+    view = asyncio.run(hubspot_view(deployment))
+    stored = {c["properties"]["email"]: c["properties"] for c in view["contacts"]}
+    assert set(stored) == set(identifies)
+    for email, traits in identifies.items():
+        assert {p: stored[email].get(p) for p in CONTACT_TRAITS} == {
+            p: _trait(traits, path) for p, path in CONTACT_TRAITS.items()}
+    companies = {c["properties"]["segment_group_id"]: c["properties"] for c in view["companies"]}
+    for group_id, sent in groups.items():  # each event carries every trait: one of them wins
+        held = {p: companies[group_id].get(p) for p in COMPANY_TRAITS}
+        assert held in [{p: _trait(t, path) for p, path in COMPANY_TRAITS.items()} for t in sent]
+    assert_companies_associated_with_their_contacts(events, view)
