@@ -28,6 +28,8 @@ def get(port: str, path: str) -> tuple[int, Any]:
     except urllib.error.HTTPError as error:
         body = error.read()
         return error.code, orjson.loads(body) if body.startswith(b"{") else body
+    except OSError:  # not listening yet
+        return 0, None
 
 
 def test_a_worker_whose_token_is_refused_is_not_ready_then_resumes_by_itself(
