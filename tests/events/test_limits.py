@@ -18,17 +18,14 @@ from stream.events.limits import (
     MAX_STRING_CHARS,
 )
 from tests.builders import make_identify, make_track
+from tests.fuzz.strategies import nested
 
 BIG = 10 * 1024 * 1024  # max_bytes out of the way: the limit under test must fire first
 
 
-def nested(levels: int) -> dict[str, Any]:
-    """`properties` holding containers so that the whole event is `levels` deep."""
-    value: Any = "leaf"
-    for level in range(levels - 1):
-        value = [value] if level % 2 else {"k": value}
-    return make_track(properties=value) if isinstance(value, dict) else make_track(
-        properties={"list": value})
+def deep_track(levels: int) -> dict[str, Any]:
+    """A track event `levels` containers deep in all (the event itself is the first)."""
+    return make_track(properties={"deep": nested(levels - 2)})
 
 
 def rejected(raw: bytes) -> str:
@@ -38,14 +35,14 @@ def rejected(raw: bytes) -> str:
 
 
 def test_nesting_up_to_the_limit_is_accepted_and_reencodes() -> None:
-    event = nested(MAX_DEPTH)
+    event = deep_track(MAX_DEPTH)
     parsed = parse_event(orjson.dumps(event), BIG)
     assert orjson.loads(orjson.dumps({"outer": {"event": parsed.raw}})) == {
         "outer": {"event": event}}
 
 
 def test_nesting_one_past_the_limit_is_rejected_with_the_path() -> None:
-    message = rejected(orjson.dumps(nested(MAX_DEPTH + 1)))
+    message = rejected(orjson.dumps(deep_track(MAX_DEPTH + 1)))
     assert f"nested deeper than the {MAX_DEPTH}-level limit" in message
     assert message.startswith("input limit: properties")
 
