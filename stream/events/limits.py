@@ -48,12 +48,43 @@ def check_limits(decoded: Any, raw: bytes, limits: EventLimits = DEFAULT_LIMITS)
             if isinstance(value, str) and len(value) > limits.max_id_chars:
                 raise LimitExceeded(f"{name}: {len(value)} characters, longer than the "
                                     f"{limits.max_id_chars}-character limit for ids")
-    if _walk(decoded, limits):
+    suspect = _scan(decoded, limits)
+    if suspect is None:  # something is beyond a limit: find where, for the message
+        _walk(decoded, limits)
+        raise LimitExceeded("beyond an input limit")  # not reached: _walk raised
+    if suspect:
         _check_integer_literals(raw)
 
 
+def _scan(root: Any, limits: EventLimits) -> bool | None:
+    """The hot path: None when a limit is broken, else whether a float may be an over-long
+    integer literal. Exact type checks: orjson makes only dict, list, str, int, float, bool."""
+    max_string, max_key = limits.max_string_chars, limits.max_key_chars
+    suspect = False
+    stack: list[tuple[Any, int]] = [([root], 0)]  # the root inside a list of depth 0
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.max_depth or len(node) > limits.max_container_items:
+            return None
+        if type(node) is dict:
+            if node and max(map(len, node)) > max_key:
+                return None
+            node = node.values()
+        for value in node:
+            kind = type(value)
+            if kind is str:
+                if len(value) > max_string:
+                    return None
+            elif kind is dict or kind is list:
+                stack.append((value, depth + 1))
+            elif kind is float and not suspect:
+                suspect = _may_be_long_integer(value)
+    return suspect
+
+
 def _walk(root: Any, limits: EventLimits) -> bool:
-    """Check every value iteratively; True when a float may be an over-long integer literal."""
+    """Check every value with its path (slow, for the message); True when a float may be an
+    over-long integer literal."""
     suspect = False
     stack: list[tuple[Any, int, str]] = [(root, 1, "")]
     while stack:

@@ -8,17 +8,22 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from stream.events import InvalidEvent, parse_event
 from stream.events.limits import (
+    DEFAULT_LIMITS,
     MAX_CONTAINER_ITEMS,
     MAX_DEPTH,
     MAX_ID_CHARS,
     MAX_KEY_CHARS,
     MAX_STRING_CHARS,
+    LimitExceeded,
+    _scan,
+    _walk,
 )
 from tests.builders import make_identify, make_track
-from tests.fuzz.strategies import nested
+from tests.fuzz.strategies import documents, nested
 
 BIG = 10 * 1024 * 1024  # max_bytes out of the way: the limit under test must fire first
 
@@ -123,3 +128,20 @@ def test_a_big_integer_inside_a_string_is_just_text() -> None:
 ])
 def test_undecodable_records_get_a_specific_reason(raw: bytes, reason: str) -> None:
     assert reason in rejected(raw)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(documents)
+def test_the_fast_scan_and_the_walk_that_names_the_path_agree(document: Any) -> None:
+    """check_limits scans without paths and walks again only to word the rejection."""
+    try:
+        decoded = orjson.loads(orjson.dumps(document))
+    except TypeError:  # integers beyond 64 bits, NaN: these never come out of orjson.loads
+        return
+    suspect = _scan(decoded, DEFAULT_LIMITS)
+    try:
+        walked = _walk(decoded, DEFAULT_LIMITS)
+    except LimitExceeded:
+        assert suspect is None
+    else:
+        assert suspect == walked
