@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import sys
@@ -60,23 +61,28 @@ class _Window:
 class RepeatFilter(logging.Filter):
     """Lets the first `shown` records of one logger + message template (numbers ignored) through
     per window; drops the rest and reports them in one "repeated K times" record, emitted through
-    `emit` with the first record of that template (or of any template) after the window."""
+    `emit` with the first record of that template (or of any template) after the window. Records
+    below `min_level` (progress at info, debug output) pass unlimited: asked for, not spam."""
 
     def __init__(self, emit: Callable[[logging.LogRecord], Any], shown: int = REPEATS_SHOWN,
-                 window_seconds: float = REPEAT_WINDOW_SECONDS) -> None:
+                 window_seconds: float = REPEAT_WINDOW_SECONDS,
+                 min_level: int = logging.WARNING) -> None:
         super().__init__()
         self.emit = emit
         self.shown = shown
         self.window_seconds = window_seconds
+        self.min_level = min_level
         self.windows: dict[tuple[str, int, str], _Window] = {}
+        self.next_close = math.inf  # no window closes before this time
         self.lock = threading.RLock()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "rate_limit_summary", False):
             return True
         with self.lock:
-            self._report_closed(record.created)
-            return self._count(record)
+            if record.created >= self.next_close:
+                self._report_closed(record.created)
+            return record.levelno < self.min_level or self._count(record)
 
     def _count(self, record: logging.LogRecord) -> bool:
         key = (record.name, record.levelno, _DIGITS.sub("#", str(record.msg))[:200])
@@ -85,6 +91,7 @@ class RepeatFilter(logging.Filter):
             if len(self.windows) >= _MAX_TRACKED_KEYS:
                 self.windows.clear()
             self.windows[key] = _Window(record.created)
+            self.next_close = min(self.next_close, record.created + self.window_seconds)
             return True
         window.seen += 1
         if window.seen <= self.shown:
@@ -99,6 +106,8 @@ class RepeatFilter(logging.Filter):
             window = self.windows.pop(key)
             if window.dropped:
                 self.emit(_summary(key, window, now))
+        starts = [window.started for window in self.windows.values()]
+        self.next_close = min(starts, default=math.inf) + self.window_seconds
 
 
 def _summary(key: tuple[str, int, str], window: _Window, now: float) -> logging.LogRecord:
@@ -153,11 +162,12 @@ def log_format(fmt: str | None = None) -> str:
 
 
 def configure_logging(level: str | int = "warning", fmt: str | None = None,
-                      stream: TextIO | None = None) -> logging.Handler:
+                      stream: TextIO | None = None,
+                      repeat_window_seconds: float = REPEAT_WINDOW_SECONDS) -> logging.Handler:
     """Route every logger (ours, faust, aiokafka) to one handler on stderr; returns it."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format(fmt) == "json" else TextFormatter())
-    handler.addFilter(RepeatFilter(handler.handle))
+    handler.addFilter(RepeatFilter(handler.handle, window_seconds=repeat_window_seconds))
     handler.addFilter(EmailMaskFilter())
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from collections.abc import Iterator
 
 import orjson
@@ -142,15 +143,35 @@ def test_a_summary_is_emitted_by_any_later_record_once_the_window_closed() -> No
 
 @pytest.mark.usefixtures("restore_root")
 def test_a_configured_handler_writes_three_lines_and_one_summary_per_window() -> None:
-    out = configured("text")
+    out = io.StringIO()
+    configure_logging("info", "text", stream=out, repeat_window_seconds=0.3)
     log = logging.getLogger("aiokafka.test")
     for _ in range(500):
         log.error("Unable to update metadata from %s", [1])
     assert len(lines(out)) == 3
-    handler = logging.getLogger().handlers[0]
-    [limiter] = [f for f in handler.filters if isinstance(f, RepeatFilter)]
-    limiter.window_seconds = 0.0
+    time.sleep(0.4)
     log.error("Unable to update metadata from %s", [1])
-    assert lines(out)[3].endswith("Unable to update metadata from %s ... repeated 497 times "
-                                  "in the last 0 s")
+    assert "Unable to update metadata from %s ... repeated 497 times in the last 0 s" in (
+        lines(out)[3])
+    assert lines(out)[4].endswith("Unable to update metadata from [1]")
     assert len(lines(out)) == 5
+
+
+def test_info_and_debug_records_are_never_rate_limited() -> None:
+    limiter = RepeatFilter(lambda _: None, shown=3, window_seconds=60)
+    progress = logging.LogRecord("stream.agents.app", logging.INFO, __file__, 1,
+                                 "user lane: epoch of %d records", (100,), None)
+    assert all(limiter.filter(progress) for _ in range(50))
+
+
+def test_an_info_record_after_the_window_also_brings_the_summary() -> None:
+    emitted: list[logging.LogRecord] = []
+    limiter = RepeatFilter(emitted.append, shown=1, window_seconds=5)
+    for i in range(3):
+        limiter.filter(record("broker down", 1.0 + i))
+    progress = logging.LogRecord("stream", logging.INFO, __file__, 1, "epoch done", None, None)
+    progress.created = 4.0
+    assert limiter.filter(progress) and emitted == []
+    progress.created = 6.5
+    assert limiter.filter(progress)
+    assert [r.getMessage() for r in emitted] == ["broker down ... repeated 2 times in the last 6 s"]
