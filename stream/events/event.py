@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from stream.errors import Reason, RejectedError
-from stream.events.limits import LimitExceeded, check_limits
+from stream.events.limits import check_limits
 from stream.events.timestamp import parse_timestamp
 
 # Segment's per-event limit (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/#max-request-size)
@@ -60,7 +60,7 @@ def decode_event(raw: bytes, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> Any:
     every later encoder can write it back. Raises InvalidEvent, and nothing else."""
     if len(raw) > max_bytes:
         raise InvalidEvent(f"event is {len(raw)} bytes, larger than the {max_bytes}-byte limit")
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise InvalidEvent("empty record (a tombstone or a blank value): no event to read")
     try:
         decoded = orjson.loads(raw)
@@ -68,7 +68,7 @@ def decode_event(raw: bytes, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> Any:
         raise InvalidEvent(_undecodable(raw, exc)) from None
     try:
         check_limits(decoded, raw)
-    except LimitExceeded as exc:
+    except ValueError as exc:  # LimitExceeded, or the integer check's own reading failing
         raise InvalidEvent(f"input limit: {exc}") from None
     return decoded
 
