@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 KAFKA_LIBS := .kafka/libs
 
-.PHONY: help install kafka-jars system-deps lint test test-fast run bench clean
+.PHONY: help install kafka-jars system-deps lint test test-fast fuzz run bench clean
 
 help:
 	@echo "make run   - local Kafka broker + HubSpot emulator + worker + sample events (Ctrl-C stops)"
 	@echo "make test  - set everything up, run ruff, mypy, import contracts and every test"
 	@echo "make bench - benchmarks of bench/ (results go to docs/)"
+	@echo "make fuzz  - fuzz parsing, triggers and rendering for FUZZ_SECONDS (default 600)"
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,11 @@ test: install kafka-jars system-deps lint
 
 test-fast: install
 	$(BIN)/pytest -p no:cacheprovider -m "not integration" $(PYTEST_ARGS)
+
+# The fuzz targets of tests/fuzz/ share FUZZ_SECONDS (`make test` gives them 30 s in all).
+FUZZ_SECONDS ?= 600
+fuzz: install
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/pytest -p no:cacheprovider --timeout=0 -q tests/fuzz
 
 run: install kafka-jars system-deps
 	$(BIN)/hubspot-stream demo

@@ -10,6 +10,8 @@ from typing import Any
 
 import faust
 
+from stream.logs import configure_logging
+
 log = logging.getLogger(__name__)
 
 
@@ -51,8 +53,12 @@ class BoundedWorker(faust.Worker):
 
 def run_worker(app: Any, loglevel: str = "warning", on_stop: Callable[[], None] = lambda: None,
                shutdown_timeout_seconds: float = 25.0) -> None:
-    """Run the app as a faust worker in the foreground until SIGINT / SIGTERM."""
+    """Run the app as a faust worker in the foreground until SIGINT / SIGTERM. Logging is ours
+    (stream/logs.py: LOG_FORMAT, rate-limited repeats, masked emails): faust must not replace
+    the root handlers, so it is configured here unless the command already did."""
+    if not logging.getLogger().handlers:
+        configure_logging(loglevel)
     worker = BoundedWorker(app, on_stop, shutdown_timeout_seconds, loglevel=loglevel,
-                           quiet=True, redirect_stdouts=False)
+                           quiet=True, redirect_stdouts=False, override_logging=False)
     worker.spinner = None  # its terminal escapes would mangle line-oriented stdout
     worker.execute_from_commandline()

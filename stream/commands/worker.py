@@ -24,6 +24,7 @@ from stream.delivery.lane_state import LaneState
 from stream.delivery.pipeline import Pipeline
 from stream.delivery.runner import ActionRunner, PausePolicy
 from stream.errors import ConfigError
+from stream.logs import configure_logging
 from stream.mappings import DestinationConfig, load_destination
 from stream.metrics.pipeline import PipelineMetrics
 from stream.settings import KafkaSettings, WorkerSettings
@@ -103,8 +104,7 @@ def lane_memory(destination: DestinationConfig, settings: WorkerSettings,
 
 def run(args: argparse.Namespace) -> int:
     """Start the worker; a bad config exits 2 with every problem printed."""
-    logging.basicConfig(level=args.loglevel.upper(),
-                        format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    configure_logging(args.loglevel)
     settings, kafka = WorkerSettings(), KafkaSettings()
     try:
         destination = load_config(args.config or settings.config_path)

@@ -13,7 +13,13 @@ import orjson
 from stream.actions.base import Action
 from stream.delivery.action_call import ActionCall
 from stream.errors import Reason, RejectedError
-from stream.events import InvalidEvent, SegmentEvent, is_enabled_for_destination, parse_event
+from stream.events import (
+    InvalidEvent,
+    SegmentEvent,
+    decode_event,
+    is_enabled_for_destination,
+    parse_event,
+)
 from stream.mappings import DestinationConfig
 from stream.mappings.selection import select_mappings
 from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
@@ -110,11 +116,10 @@ def derived_message_id(raw_event: Mapping[str, Any]) -> str:
 
 
 def _original_event(raw: bytes, max_event_bytes: int) -> Any:
-    if len(raw) <= max_event_bytes:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
+    try:  # only a document within the input limits is embedded: the record must encode
+        return decode_event(raw, max_event_bytes)
+    except InvalidEvent:
+        pass
     return {"raw_text": raw[:MAX_RAW_TEXT_CHARS].decode("utf-8", errors="replace"),
             "raw_bytes": len(raw)}
 

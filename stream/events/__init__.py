@@ -5,6 +5,7 @@ from stream.events.event import (
     EVENT_TYPES,
     InvalidEvent,
     SegmentEvent,
+    decode_event,
     parse_event,
     validate_event,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "EVENT_TYPES",
     "InvalidEvent",
     "SegmentEvent",
+    "decode_event",
     "is_enabled_for_destination",
     "parse_event",
     "parse_timestamp",

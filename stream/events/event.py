@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from stream.errors import Reason, RejectedError
+from stream.events.limits import check_limits
 from stream.events.timestamp import parse_timestamp
 
 # Segment's per-event limit (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/#max-request-size)
@@ -51,13 +52,33 @@ class SegmentEvent:
 
 def parse_event(raw: bytes, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> SegmentEvent:
     """Decode and validate one event. Raises InvalidEvent with the specific rule it breaks."""
+    return validate_event(decode_event(raw, max_bytes))
+
+
+def decode_event(raw: bytes, max_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> Any:
+    """The JSON document of one record, within the input limits (stream/events/limits.py) so
+    every later encoder can write it back. Raises InvalidEvent, and nothing else."""
     if len(raw) > max_bytes:
         raise InvalidEvent(f"event is {len(raw)} bytes, larger than the {max_bytes}-byte limit")
+    if not raw or raw.isspace():
+        raise InvalidEvent("empty record (a tombstone or a blank value): no event to read")
     try:
         decoded = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise InvalidEvent(f"not valid JSON: {exc}") from None
-    return validate_event(decoded)
+        raise InvalidEvent(_undecodable(raw, exc)) from None
+    try:
+        check_limits(decoded, raw)
+    except ValueError as exc:  # LimitExceeded, or the integer check's own reading failing
+        raise InvalidEvent(f"input limit: {exc}") from None
+    return decoded
+
+
+def _undecodable(raw: bytes, exc: orjson.JSONDecodeError) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text: byte 0x{raw[bad.start]:02x} at offset {bad.start} ({bad.reason})"
+    return f"not valid JSON: {exc}"
 
 
 def validate_event(decoded: Any) -> SegmentEvent:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from stream.mappings.trigger import And, Compare, Field, Function, Or, Trigger
 from stream.mappings.trigger_syntax import (
@@ -16,6 +17,11 @@ from stream.mappings.trigger_syntax import (
     split_path,
     tokenize,
 )
+
+# Bounds that keep parsing, evaluation and printing (all recursive) far from Python's recursion
+# limit; real triggers use a handful of conditions and one or two levels of parentheses.
+MAX_NESTING = 32
+MAX_CONDITIONS = 100
 
 
 def parse_trigger(text: str) -> Trigger:
@@ -33,6 +39,8 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.index = 0
+        self.nesting = 0
+        self.conditions = 0
 
     @property
     def current(self) -> Token:
@@ -47,6 +55,9 @@ class _Parser:
         token = token or self.current
         found = repr(token.text) if token.kind != "end" else "the end"
         return TriggerSyntaxError(self.text, token.position, f"expected {expected}, found {found}")
+
+    def beyond(self, problem: str) -> TriggerSyntaxError:
+        return TriggerSyntaxError(self.text, self.current.position, problem)
 
     def expect(self, kind: str, expected: str, text: str | None = None) -> Token:
         token = self.current
@@ -74,10 +85,17 @@ class _Parser:
     def parse_unary(self) -> Trigger:
         token = self.current
         if token.kind == "punct" and token.text == "(":
+            self.nesting += 1
+            if self.nesting > MAX_NESTING:
+                raise self.beyond(f"more than {MAX_NESTING} nested parentheses")
             self.advance()
             tree = self.parse_or()
             self.expect("punct", "')'", ")")
+            self.nesting -= 1
             return tree
+        self.conditions += 1
+        if self.conditions > MAX_CONDITIONS:
+            raise self.beyond(f"more than {MAX_CONDITIONS} conditions")
         if token.kind == "bang":
             self.advance()
             return self.parse_function(negated=True)
@@ -135,7 +153,13 @@ class _Parser:
             return text
         if token.kind == "number":
             self.advance()
-            return json.loads(token.text)  # type: ignore[no-any-return]
+            try:
+                number: int | float = json.loads(token.text)
+            except ValueError:  # a leading zero, or more digits than Python converts
+                raise self.fail("a JSON number", token) from None
+            if not math.isfinite(number):
+                raise self.fail("a finite number", token)
+            return number
         words: dict[str, Literal_] = {"true": True, "false": False, "null": None}
         if token.kind == "path" and token.text in words:
             self.advance()

@@ -1,0 +1,1 @@
+"""Time-boxed fuzzing of parsing, triggers and rendering (FUZZ_SECONDS; `make fuzz`)."""
