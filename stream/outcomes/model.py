@@ -71,7 +71,7 @@ class Outcome:
         return key.encode() if key else None
 
     def to_json(self) -> dict[str, Any]:
-        """The outcome as topics/outcome.schema.json describes it."""
+        """The outcome as stream/topics/outcome.schema.json describes it."""
         record: dict[str, Any] = {
             "schema": SCHEMA, "status": self.status, "destination": self.destination,
             "mapping": self.mapping, "action": self.action, "message_id": self.message_id,
