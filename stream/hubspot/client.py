@@ -151,6 +151,7 @@ class HubSpotClient:
         await self.budget.settle(bucket, grant)
         self.metrics.record_response(bucket.value, response.status, time.monotonic() - started)
         self.budget.observe(bucket, response.headers)
+        self.metrics.record_budget(response.headers, self.budget.parked_until)
         return token, response, decide(response.status, response.headers, response.body)
 
     def _pause(self, bucket: Bucket, decision: Retry, attempt: int) -> float:
@@ -158,7 +159,9 @@ class HubSpotClient:
         if decision.policy is not None:
             self.metrics.rate_limited.labels(decision.policy).inc()
         if decision.policy == "DAILY":
-            return max(0.0, self.budget.park_until_midnight() - self.budget.clock())
+            parked_until = self.budget.park_until_midnight()
+            self.metrics.parked_until.set(parked_until)
+            return max(0.0, parked_until - self.budget.clock())
         wait = wait_seconds(decision, attempt)
         if decision.policy is not None:
             self.budget.cool_down(bucket, wait)
