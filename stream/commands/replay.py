@@ -94,6 +94,6 @@ def run(args: argparse.Namespace) -> int:
             producer.poll(0)
     if producer is not None and producer.flush(60) != 0:
         print("some replayed events were not acknowledged by Kafka")
-        return 1
+        return 3
     print(f"{'would replay' if args.dry_run else 'replayed'} {replayed} events")
     return 0
