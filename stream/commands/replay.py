@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from stream.outcomes.redaction import configured
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.declaration import load_declaration
 
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         replayed += 1
         if producer is not None:
-            event = record["event"]
+            event = configured().without_redacted(record["event"])
             key = event.get("userId") or event.get("anonymousId")
             attempt = str(int(record.get("attempts") or 1) + 1).encode()
             producer.produce(declaration.by_id("input").name, value=orjson.dumps(event),

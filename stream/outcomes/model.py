@@ -9,6 +9,7 @@ from typing import Any, Literal
 import orjson
 
 from stream.errors import Reason
+from stream.outcomes.redaction import redact
 
 SCHEMA = "hubspot-stream.outcome/1"
 OutcomeStatus = Literal["delivered", "skipped", "rejected", "failed"]
@@ -87,7 +88,7 @@ class Outcome:
                 "category": self.error.category, "message": self.error.message,
                 "retryable": self.error.retryable}
         if self.is_failure:
-            record["event"] = self.event
+            record["event"] = redact(self.event)
         return record
 
     def encode(self) -> bytes:
