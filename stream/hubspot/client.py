@@ -157,7 +157,7 @@ class HubSpotClient:
     def _pause(self, bucket: Bucket, decision: Retry, attempt: int) -> float:
         """Seconds to wait; 429s also pause the shared budget for every worker."""
         if decision.policy is not None:
-            self.metrics.rate_limited.labels(decision.policy).inc()
+            self.metrics.rate_limited.labels(bucket.value, decision.policy).inc()
         if decision.policy == "DAILY":
             parked_until = self.budget.park_until_midnight()
             self.metrics.parked_until.set(parked_until)

@@ -21,7 +21,8 @@ class ClientMetrics:
             "hubspot_stream_budget_wait_seconds", "Time a call waited for the rate budget",
             ["bucket"], buckets=(0, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60), registry=registry)
         self.rate_limited = Counter(
-            "hubspot_stream_hubspot_429_total", "429 answers by HubSpot policy", ["policy"],
+            "hubspot_stream_hubspot_429_total", "429 answers by rate bucket and HubSpot policy",
+            ["bucket", "policy"],
             registry=registry)
         self.retries = Counter(
             "hubspot_stream_hubspot_retries_total", "Retried HubSpot calls by reason",

@@ -50,18 +50,16 @@ RECEIVED = {"faust_messages_received_total": "0+10x40"}
 EPOCH = 'hubspot_stream_last_epoch_timestamp_seconds{destination="acme",lane="user"}'
 PAUSES = ('hubspot_stream_delivery_pauses_total{destination="acme",action="upsert_contact",'
           'kind="RetryableError"}')
+RATE_LIMITED = 'hubspot_stream_hubspot_429_total{bucket="crm",policy="TEN_SECONDLY_ROLLING"}'
 PAUSED = 'hubspot_stream_lane_paused{destination="acme",lane="user",kind="%s"}'
 CASES = [
     Case("HubSpotStreamNoProgress", {EPOCH: "0x40", **RECEIVED}, 30, True, ACME),
     Case("HubSpotStreamNoProgress", {EPOCH: "0+60x40", **RECEIVED}, 30, False),
     Case("HubSpotStreamFailureRatio", outcomes("10"), 40, True, ACME),
     Case("HubSpotStreamFailureRatio", outcomes("1"), 40, False),
-    Case("HubSpotStreamRateLimited",
-         {'hubspot_stream_hubspot_429_total{policy="TEN_SECONDLY_ROLLING"}': "0+5x40"}, 30, True,
+    Case("HubSpotStreamRateLimited", {RATE_LIMITED: "0+5x40"}, 30, True,
          {"policy": "TEN_SECONDLY_ROLLING"}),
-    Case("HubSpotStreamRateLimited",
-         {'hubspot_stream_hubspot_429_total{policy="TEN_SECONDLY_ROLLING"}': "0+0.5x40"}, 30,
-         False),
+    Case("HubSpotStreamRateLimited", {RATE_LIMITED: "0+0.5x40"}, 30, False),
     Case("HubSpotStreamDailyBudgetLow", {"hubspot_stream_daily_budget_remaining_ratio": "0.05x20"},
          15, True),
     Case("HubSpotStreamDailyBudgetLow", {"hubspot_stream_daily_budget_remaining_ratio": "0.5x20"},
