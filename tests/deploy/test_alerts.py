@@ -150,3 +150,15 @@ def test_every_alert_has_severity_summary_description_and_a_runbook_section() ->
 def test_the_prometheus_rule_carries_the_rules_file() -> None:
     assert PROMETHEUS_RULE_FILE.read_text() == prometheus_rule_text(), (
         "regenerate: .venv/bin/python -m tests.deploy.alert_rules --write")
+
+
+def test_compose_prometheus_config_is_valid_and_loads_the_rules_file(tmp_path: Path) -> None:
+    config = yaml.safe_load((REPO_ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
+    mounts = {target.removesuffix(":ro"): source for source, _, target in (
+        volume.partition(":") for volume in yaml.safe_load(
+            (REPO_ROOT / "docker-compose.yml").read_text())["services"]["prometheus"]["volumes"])}
+    assert mounts[config["rule_files"][0]] == "./deploy/prometheus/alerts.rules.yaml"
+    config["rule_files"] = [str(RULES_FILE)]  # where compose mounts it, here in the repo
+    local = tmp_path / "prometheus.yml"
+    local.write_text(yaml.safe_dump(config))
+    run_promtool("check", "config", str(local))
