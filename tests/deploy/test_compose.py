@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -52,10 +53,11 @@ def test_kafka_image_matches_the_broker_version_of_the_tests() -> None:
     assert image.startswith(f"apache/kafka:{kafka_version()}@"), image
 
 
-def local_env(environment: dict[str, str], endpoints: dict[str, str], data_dir: Path
-              ) -> dict[str, str]:
-    """A service's environment with container hosts replaced by the local processes."""
-    env: dict[str, str] = {}
+def local_env(environment: dict[str, str], endpoints: dict[str, str], data_dir: Path,
+              topics: dict[str, str]) -> dict[str, str]:
+    """A service's environment with container hosts replaced by the local processes (and topics
+    of this test run, so a shared broker's earlier records do not count)."""
+    env: dict[str, str] = dict(topics)
     for key, value in environment.items():
         text = str(value)
         for container, local in endpoints.items():
@@ -67,10 +69,11 @@ def local_env(environment: dict[str, str], endpoints: dict[str, str], data_dir: 
     return env
 
 
-def results_reader(bootstrap: str) -> OutcomeReader:
+def results_reader(bootstrap: str, topics: dict[str, str]) -> OutcomeReader:
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"compose-{free_port()}",
                          "auto.offset.reset": "earliest", "enable.auto.commit": False})
-    consumer.subscribe(["hubspot.results", "hubspot.failures"])
+    consumer.subscribe([topics["HUBSPOT_STREAM_RESULTS_TOPIC"],
+                        topics["HUBSPOT_STREAM_FAILURES_TOPIC"]])
     return OutcomeReader(consumer)
 
 
@@ -83,25 +86,29 @@ def test_each_compose_command_runs_as_a_local_process(
     endpoints = {"kafka:9092": kafka_bootstrap, "redis://redis:6379/0": redis_url,
                  "http://emulator:": "http://127.0.0.1:"}
     children: list[ChildProcess] = []
+    run = uuid.uuid4().hex[:8]
+    topics = {f"HUBSPOT_STREAM_{kind}_TOPIC": f"compose-{kind.lower()}-{run}"
+              for kind in ("INPUT", "RESULTS", "FAILURES")}
 
     def start(name: str) -> ChildProcess:
         service = services[name]
-        env = local_env(service.get("environment", {}), endpoints, tmp_path / name)
+        env = local_env(service.get("environment", {}), endpoints, tmp_path / name, topics)
         child = ChildProcess(service["command"], env, name=name,
                              command=installed_wheel.command, cwd=tmp_path)
         children.append(child)
         return child
 
-    reader = results_reader(kafka_bootstrap)
+    reader = results_reader(kafka_bootstrap, topics)
     try:
         start("emulator").wait_for_line("listening=", timeout_seconds=60)
-        topics = start("topics")
-        assert topics.process.wait(60) == 0, topics.lines
+        create = start("topics")
+        assert create.process.wait(60) == 0, create.lines
         for worker in ("worker-1", "worker-2"):
             start(worker).wait_for_line("worker destination=segment-defaults", 90)
         producer = start("producer")
         assert producer.process.wait(120) == 0, producer.lines
-        assert producer.lines[-1].startswith("produced 800 events to segment.events")
+        input_topic = topics["HUBSPOT_STREAM_INPUT_TOPIC"]
+        assert producer.lines[-1] == f"produced 800 events to {input_topic}"
         outcomes = reader.wait_for(600, timeout_seconds=240)  # pages match no mapping
         failed = [r for r in outcomes if r["status"] != "delivered"]
         assert not failed, failed[:3]
