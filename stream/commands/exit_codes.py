@@ -11,7 +11,7 @@ from enum import IntEnum
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings
 
-from stream.errors import ConfigError, FatalError
+from stream.errors import ConfigError, FatalError, RetryableError
 
 
 class Exit(IntEnum):
@@ -53,6 +53,8 @@ def classify(exc: BaseException) -> tuple[Exit, str]:
         return Exit.USAGE, str(exc)
     if isinstance(exc, FatalError):
         return Exit.CREDENTIALS, f"HubSpot refused: {exc.message} (reason {exc.reason.value})"
+    if isinstance(exc, RetryableError):
+        return Exit.UNREACHABLE, f"HubSpot did not answer in time: {exc.message}"
     module = type(exc).__module__.split(".")[0]
     refused = isinstance(exc, OSError) and exc.errno in (errno.ECONNREFUSED, errno.EHOSTUNREACH)
     if module in UNREACHABLE_MODULES or refused or isinstance(exc, TimeoutError):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from stream.localdev.kafka import free_port
 from stream.localdev.sample_events import define_sample_events
 from tests.fixtures.emulator import EmulatorHandle, run_emulator_process
 from tests.fixtures.process import REPO_ROOT
@@ -103,3 +104,16 @@ def test_a_refused_token_exits_4_without_echoing_it(emulator_process: EmulatorHa
     assert done.returncode == 4, done.stdout + done.stderr
     assert "HubSpot refused" in done.stderr and "Traceback" not in done.stderr
     assert "revoked-secret-token" not in done.stdout + done.stderr
+
+
+def test_an_unreachable_hubspot_exits_3(tmp_path: Path) -> None:
+    config = tmp_path / "destination.yaml"
+    config.write_text(CONFIG)
+    env = {"HUBSPOT_STREAM_HUBSPOT_BASE_URL": f"http://127.0.0.1:{free_port()}",
+           "HUBSPOT_STREAM_HUBSPOT_CALL_BUDGET_SECONDS": "1", "HUBSPOT_PRIVATE_APP_TOKEN": "t",
+           "HUBSPOT_HUB_ID": "1", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-m", "stream.cli", "config", "check", "--online",
+                           str(config)], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
