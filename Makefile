@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 KAFKA_LIBS := .kafka/libs
+TOOLS := .tools/bin
+KUSTOMIZE_VERSION := v5.8.0
 
-.PHONY: help install kafka-jars system-deps lint test test-fast fuzz run bench clean
+.PHONY: help install kafka-jars system-deps tools lint test test-fast fuzz run bench clean
 
 help:
 	@echo "make run   - local Kafka broker + HubSpot emulator + worker + sample events (Ctrl-C stops)"
@@ -33,20 +35,30 @@ $(KAFKA_LIBS)/.done: tools/kafka-broker/pom.xml
 
 kafka-jars: $(KAFKA_LIBS)/.done
 
-# Debian's redis-server holds the shared rate budget in tests and the demo.
+# Debian's redis-server holds the shared rate budget in tests and the demo; Debian's prometheus
+# package brings promtool (alert rule checks and tests).
 system-deps:
 	@command -v java >/dev/null || { echo "java (OpenJDK 17+) is required"; exit 1; }
-	@command -v redis-server >/dev/null || { \
+	@for pair in redis-server:redis-server promtool:prometheus; do \
+	  command -v $${pair%%:*} >/dev/null && continue; \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null; \
-	  else echo "redis-server is required: sudo apt-get install redis-server"; exit 1; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $${pair#*:}) >/dev/null || exit 1; \
+	  else echo "$${pair%%:*} is required: sudo apt-get install $${pair#*:}"; exit 1; fi; \
+	done
+
+# kustomize (renders k8s/overlays/example in the tests) from the Go module proxy into .tools/bin
+$(TOOLS)/kustomize:
+	@command -v go >/dev/null || { echo "go is required to build kustomize"; exit 1; }
+	GOBIN=$(CURDIR)/$(TOOLS) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+tools: $(TOOLS)/kustomize
 
 lint: install
 	$(BIN)/ruff check stream tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: install kafka-jars system-deps lint
+test: install kafka-jars system-deps tools lint
 	CI=$${CI:-true} $(BIN)/pytest -p no:cacheprovider -rs $(PYTEST_ARGS)
 
 test-fast: install
@@ -64,4 +76,4 @@ bench: install kafka-jars system-deps
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .kafka .run .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .kafka .tools .run .mypy_cache .ruff_cache .pytest_cache

@@ -24,7 +24,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     """The parser, with the full options of `command` (only names and help for the others)."""
-    parser = argparse.ArgumentParser(prog="hubspot-stream", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="hubspot-stream", description=__doc__,
+        epilog="exit codes: 0 ok, 1 check failed, 2 usage or configuration error, "
+        "3 Kafka/HubSpot/Redis unreachable, 4 HubSpot refused the credentials, 70 internal error")
+    parser.add_argument("--version", action="version",
+                        version=f"hubspot-stream {_version()}")
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         if name == command:
@@ -34,13 +39,23 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hubspot-stream")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the process exit code."""
+    """Entry point of the console script; returns the process exit code (Exit)."""
+    from stream.commands.exit_codes import run_guarded
+
     arguments = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in arguments if not a.startswith("-")), None)
     args = build_parser(command if command in COMMANDS else None).parse_args(arguments)
-    code: int = args.func(args)
-    return code
+    return run_guarded(args.command, lambda: int(args.func(args)))
 
 
 if __name__ == "__main__":

@@ -87,6 +87,10 @@ class WorkerSettings(BaseSettings):
     poison_crash_limit: int = Field(default=3, ge=1)
     fatal_pause_seconds: float = Field(default=60.0, gt=0)
     max_event_bytes: int = Field(default=32768, ge=1)
+    # PII in the events kept on lane and failure topics (stream/outcomes/redaction.py)
+    redact_fields: str = ""
+    redact_mode: Literal["hash", "remove"] = "hash"
+    redact_hash_key: SecretStr | None = None
 
     def topic_overrides(self) -> dict[str, str]:
         """Declared topic ids whose names this environment overrides."""

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.emulator",
     "tests.fixtures.redis",
     "tests.fixtures.pipeline",
+    "tests.fixtures.wheel",
 ]

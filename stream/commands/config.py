@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="do not require the ${ENV_VAR}s to be set (check structure only)",
     )
+    check.add_argument(
+        "--online",
+        action="store_true",
+        help="also verify the credentials and that every property, object type and event "
+        "definition the mappings write exists in HubSpot (budgeted GET calls)",
+    )
     check.set_defaults(func=run_check)
 
 
@@ -46,7 +53,24 @@ def run_check(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     print(describe_destination(destination))
-    return 0
+    return asyncio.run(_online(destination)) if args.online else 0
+
+
+async def _online(destination: DestinationConfig) -> int:
+    """Exit 0 when everything the mappings write exists or will be created, else 1."""
+    from stream.commands.hubspot_client import open_client
+    from stream.commands.online_check import check_online
+    from stream.settings import WorkerSettings
+
+    client = await open_client(destination, WorkerSettings())
+    try:
+        findings = await check_online(destination, client)
+    finally:
+        await client.close()
+    print(f"online check against {client.base_url}:")
+    for finding in findings:
+        print(finding)
+    return 1 if any(f.verdict == "missing" for f in findings) else 0
 
 
 def describe_destination(destination: DestinationConfig) -> str:

@@ -35,6 +35,8 @@ def build_budget(destination: DestinationConfig, settings: WorkerSettings,
     """Redis-shared when HUBSPOT_STREAM_REDIS_URL is set, else in-process."""
     limits = destination.hubspot.rate_limits
     paced = plan_limits(limits.requests_per_10s, limits.search_requests_per_second)
+    for bucket, limit in paced.items():
+        metrics.budget_limit.labels(bucket.value).set(limit.count / limit.window_seconds)
     if not settings.redis_url:
         return LocalBudget(paced, settings.portal_time_zone)
     import redis.asyncio

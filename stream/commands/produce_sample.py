@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import orjson
 from confluent_kafka import Producer
 
-from stream.localdev.sample_events import sample_events
+from stream.localdev.sample_events import define_sample_events, sample_events
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.declaration import load_declaration
 
@@ -21,6 +22,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--start", type=int, default=0, help="number of the first user")
     parser.add_argument("--topic", default=None, help="default: the declared input topic")
+    parser.add_argument("--define-events", action="store_true",
+                        help="first create the sample track events' definitions in HubSpot "
+                        "($HUBSPOT_STREAM_HUBSPOT_BASE_URL, $HUBSPOT_PRIVATE_APP_TOKEN)")
     parser.set_defaults(func=run)
 
 
@@ -41,7 +45,11 @@ def produce_events(kafka: KafkaSettings, topic: str, events: Any) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Produce `4 * count` events and print how many."""
-    topic = args.topic or WorkerSettings().input_topic or load_declaration().by_id("input").name
+    settings = WorkerSettings()
+    topic = args.topic or settings.input_topic or load_declaration().by_id("input").name
+    if args.define_events:
+        define_sample_events(settings.hubspot_base_url or "https://api.hubapi.com",
+                             os.environ.get("HUBSPOT_PRIVATE_APP_TOKEN", ""))
     produced = produce_events(KafkaSettings(), topic,
                               sample_events(args.count, args.seed, args.start))
     print(f"produced {produced} events to {topic}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 
+from stream.outcomes.redaction import configured
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.declaration import load_declaration
 
@@ -26,6 +29,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--since", type=_time, help="completed_at >= this ISO-8601 time")
     parser.add_argument("--until", type=_time, help="completed_at < this ISO-8601 time")
     parser.add_argument("--dry-run", action="store_true", help="count, do not produce")
+    parser.add_argument("--progress-every", type=int, default=10000, metavar="N",
+                        help="print progress to stderr every N records scanned (and every 5 s)")
     parser.set_defaults(func=run)
 
 
@@ -72,6 +77,23 @@ def read_failures(kafka: KafkaSettings, topic: str) -> Iterator[dict[str, Any]]:
         consumer.close()
 
 
+class Progress:
+    """A progress line on stderr every `every` records or every 5 s of a long scan."""
+
+    def __init__(self, every: int, interval_seconds: float = 5.0) -> None:
+        self.every = max(1, every)
+        self.interval_seconds = interval_seconds
+        self.count = 0
+        self.next_report = time.monotonic() + interval_seconds
+
+    def scanned(self, selected_so_far: int) -> None:
+        self.count += 1
+        if self.count % self.every == 0 or time.monotonic() >= self.next_report:
+            self.next_report = time.monotonic() + self.interval_seconds
+            print(f"scanned {self.count} failure records, {selected_so_far} selected so far",
+                  file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     """Produce each selected failure's original event (messageId kept) with attempt + 1."""
     settings, kafka = WorkerSettings(), KafkaSettings()
@@ -80,12 +102,14 @@ def run(args: argparse.Namespace) -> int:
     producer = None if args.dry_run else Producer(
         {**kafka.confluent_config(), "partitioner": "murmur2_random"})
     replayed = 0
+    progress = Progress(args.progress_every)
     for record in read_failures(kafka, declaration.by_id("failures").name):
+        progress.scanned(replayed)
         if not selected(record, args):
             continue
         replayed += 1
         if producer is not None:
-            event = record["event"]
+            event = configured().without_redacted(record["event"])
             key = event.get("userId") or event.get("anonymousId")
             attempt = str(int(record.get("attempts") or 1) + 1).encode()
             producer.produce(declaration.by_id("input").name, value=orjson.dumps(event),
@@ -94,6 +118,6 @@ def run(args: argparse.Namespace) -> int:
             producer.poll(0)
     if producer is not None and producer.flush(60) != 0:
         print("some replayed events were not acknowledged by Kafka")
-        return 1
+        return 3
     print(f"{'would replay' if args.dry_run else 'replayed'} {replayed} events")
     return 0

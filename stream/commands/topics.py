@@ -12,7 +12,7 @@ from stream.topics.declaration import load_declaration
 
 def register(subparsers: Any) -> None:
     """Add `topics create`."""
-    topics = subparsers.add_parser("topics", help="Kafka topics of topics/topics.yaml")
+    topics = subparsers.add_parser("topics", help="Kafka topics of stream/topics/topics.yaml")
     commands = topics.add_subparsers(dest="topics_command", required=True)
     create = commands.add_parser("create", help="create missing topics; existing ones unchanged")
     create.add_argument("--destination", default="default",

@@ -112,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"hubspot-stream worker: {exc}", file=sys.stderr)
         return 2
     topics = load_declaration().resolved(destination.id, settings.topic_overrides())
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not args.no_create_topics:
         create_topics(kafka.confluent_config(), topics.topics)
     pipeline = build_pipeline(destination, settings, PipelineMetrics(), topics, kafka)

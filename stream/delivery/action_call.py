@@ -14,13 +14,14 @@ from stream.outcomes.model import (
     OutcomeStatus,
     SourceCoordinates,
 )
+from stream.outcomes.redaction import redact
 
 SCHEMA = "hubspot-stream.action-call/1"
 
 
 @dataclass(frozen=True, slots=True)
 class ActionCall:
-    """What the ingest stage emits per matched mapping (topics/action-call.schema.json)."""
+    """What the ingest stage emits per matched mapping (stream/topics/action-call.schema.json)."""
 
     destination: str
     mapping: str
@@ -56,7 +57,7 @@ class ActionCall:
             "action": self.action, "payload": self.payload, "routing_key": self.routing_key,
             "message_id": self.message_id, "event_type": self.event_type,
             "event_timestamp": self.event_timestamp, "received_at": self.received_at,
-            "source": self.source.as_json(), "event": self.event, "attempts": self.attempts,
+            "source": self.source.as_json(), "event": redact(self.event), "attempts": self.attempts,
             "contact_id": self.contact_id, "group_id": self.group_id,
             "contact_failure": self.contact_failure,
         })

@@ -22,7 +22,7 @@ class InRecord:
 
 @dataclass(frozen=True, slots=True)
 class OutRecord:
-    """A record to publish: topic id (topics/topics.yaml), key, value, explicit partition."""
+    """A record to publish: topic id (stream/topics/topics.yaml), key, value, explicit partition."""
 
     topic: TopicId
     key: bytes | None

@@ -161,14 +161,17 @@ class HubSpotClient:
         self.latency_seconds += 0.1 * (elapsed - self.latency_seconds)
         self.metrics.record_response(bucket.value, response.status, elapsed)
         self.budget.observe(bucket, response.headers)
+        self.metrics.record_budget(response.headers, self.budget.parked_until)
         return token, response, decide(response.status, response.headers, response.body)
 
     def _pause(self, bucket: Bucket, decision: Retry, attempt: int) -> float:
         """Seconds to wait; 429s also pause the shared budget for every worker."""
         if decision.policy is not None:
-            self.metrics.rate_limited.labels(decision.policy).inc()
+            self.metrics.rate_limited.labels(bucket.value, decision.policy).inc()
         if decision.policy == "DAILY":
-            return max(0.0, self.budget.park_until_midnight() - self.budget.clock())
+            parked_until = self.budget.park_until_midnight()
+            self.metrics.parked_until.set(parked_until)
+            return max(0.0, parked_until - self.budget.clock())
         wait = wait_seconds(decision, attempt)
         if decision.policy is not None:
             self.budget.cool_down(bucket, wait)

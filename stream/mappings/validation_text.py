@@ -61,7 +61,7 @@ def _describe(file: str, mapping: str | None, detail: ErrorDetails) -> ConfigPro
     if kind == "string_too_short":
         return ConfigProblem(file, mapping, field, "is empty", f"set {field}")
     if kind == "string_pattern_mismatch":
-        problem = f"{_shown(detail['input'])} is not valid"
+        problem = f"{_shown(segments, detail['input'])} is not valid"
         return ConfigProblem(
             file, mapping, field, problem, _PATTERN_FIXES.get(field, detail["msg"])
         )
@@ -71,7 +71,7 @@ def _describe(file: str, mapping: str | None, detail: ErrorDetails) -> ConfigPro
             "(with client_id, client_secret, refresh_token)"
         )
         return ConfigProblem(file, mapping, field, "has no valid auth type", fix)
-    problem = f"{_shown(detail['input'])} is not valid"
+    problem = f"{_shown(segments, detail['input'])} is not valid"
     return ConfigProblem(file, mapping, field, problem, _lower_first(detail["msg"]))
 
 
@@ -87,7 +87,11 @@ def _allowed_keys(parent: str) -> list[str]:
     return sorted({name for model in models for name in model.model_fields})
 
 
-def _shown(value: Any) -> str:
+def _shown(segments: list[int | str], value: Any) -> str:
+    """The value as written, except anything under hubspot.auth (a mistyped secret is still a
+    secret: it never prints)."""
+    if segments[:2] == ["hubspot", "auth"]:
+        return "the value (secret, not shown)"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import orjson
 
 from stream.errors import Reason
+from stream.outcomes.redaction import redact
 
 SCHEMA = "hubspot-stream.outcome/1"
 _SHORT_REPR = reprlib.Repr()  # bounded depth and size: the text of an unencodable event
@@ -75,7 +76,7 @@ class Outcome:
         return key.encode() if key else None
 
     def to_json(self) -> dict[str, Any]:
-        """The outcome as topics/outcome.schema.json describes it."""
+        """The outcome as stream/topics/outcome.schema.json describes it."""
         record: dict[str, Any] = {
             "schema": SCHEMA, "status": self.status, "destination": self.destination,
             "mapping": self.mapping, "action": self.action, "message_id": self.message_id,
@@ -91,7 +92,7 @@ class Outcome:
                 "category": self.error.category, "message": self.error.message,
                 "retryable": self.error.retryable}
         if self.is_failure:
-            record["event"] = self.event
+            record["event"] = redact(self.event)
         return record
 
     def encode(self) -> bytes:

@@ -1,1 +1,1 @@
-"""Topic declarations (topics/topics.yaml) and their idempotent provisioning."""
+"""Topic declarations (stream/topics/topics.yaml) and their idempotent provisioning."""

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stream.errors import ConfigError
 
-DECLARATION_FILE = Path(__file__).resolve().parents[2] / "topics" / "topics.yaml"
+# package data next to this module (installed with the wheel); topics/README.md documents it
+DECLARATION_FILE = Path(__file__).resolve().parent / "topics.yaml"
 TopicId = Literal["input", "user_lane", "group_lane", "user_state", "group_state", "results",
                   "failures"]
 CO_PARTITIONED: tuple[tuple[TopicId, TopicId], ...] = (("user_lane", "user_state"),

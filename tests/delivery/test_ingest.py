@@ -22,7 +22,7 @@ SOURCE = SourceCoordinates("segment.events", 3, 1200)
 
 
 def schema(name: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads((REPO / "topics" / name).read_text()))
+    return Draft202012Validator(json.loads((REPO / "stream" / "topics" / name).read_text()))
 
 
 OUTCOME_SCHEMA = schema("outcome.schema.json")

@@ -149,3 +149,27 @@ async def test_the_session_is_pooled_and_reused(client: HubSpotClient) -> None:
         await client.request("GET", "/crm/v3/objects/contacts")
     assert client.session is session
     assert isinstance(session.connector, aiohttp.TCPConnector)
+
+
+async def test_daily_budget_gauges_follow_the_headers_and_the_park(
+        emulator: EmulatorHandle) -> None:
+    noon = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    await emulator.set_clock(noon.isoformat(), frozen=True)
+    registry = CollectorRegistry()
+    metrics = ClientMetrics(registry)
+    budget = LocalBudget(plan_limits(190, 5), time_zone="UTC", clock=noon.timestamp)
+    ratio = "hubspot_stream_daily_budget_remaining_ratio"
+    parked = "hubspot_stream_budget_parked_until_timestamp_seconds"
+    assert registry.get_sample_value(ratio) != registry.get_sample_value(ratio)  # NaN: unknown
+    async with HubSpotClient(emulator.base_url, PrivateAppToken(emulator.token), budget,
+                             metrics, sleep=Sleeps()) as client:
+        await client.request("GET", "/crm/v3/objects/contacts")
+        daily = (await emulator.stats())["daily"]
+        assert registry.get_sample_value(ratio) == pytest.approx(
+            daily["remaining"] / daily["limit"], abs=0.01)
+        assert registry.get_sample_value(parked) == 0
+        await emulator.other_app(daily_calls=daily["remaining"])
+        with pytest.raises(RetryableError):
+            await client.request("POST", UPSERT, json=contacts(1))
+    assert registry.get_sample_value(ratio) == 0
+    assert registry.get_sample_value(parked) == datetime(2026, 11, 25, tzinfo=UTC).timestamp()

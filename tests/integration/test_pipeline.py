@@ -90,7 +90,7 @@ def test_every_event_gets_one_outcome_and_companies_follow_their_contacts(
     assert_exactly_one_outcome_each(events, reader.records)
     statuses = {r["status"] for r in records}
     assert statuses == {"delivered"}, [r for r in records if r["status"] != "delivered"][:3]
-    schema = Draft202012Validator(orjson.loads((REPO_ROOT / "topics/outcome.schema.json")
+    schema = Draft202012Validator(orjson.loads((REPO_ROOT / "stream/topics/outcome.schema.json")
                                                .read_bytes()))
     for record in records:
         schema.validate(record)

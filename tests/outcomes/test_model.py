@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from stream.errors import Reason
 from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "topics/outcome.schema.json")
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "stream/topics/outcome.schema.json")
                     .read_text())
 
 

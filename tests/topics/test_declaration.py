@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stream.errors import ConfigError
-from stream.topics.declaration import load_declaration
+from stream.topics.declaration import DECLARATION_FILE, load_declaration
 
 
 def test_every_topic_is_declared_once_with_partitions_retention_and_cleanup() -> None:
@@ -41,7 +41,7 @@ def test_a_declaration_missing_a_topic_names_the_file(tmp_path: Path) -> None:
 
 
 def test_a_state_topic_partitioned_unlike_its_lane_is_refused(tmp_path: Path) -> None:
-    text = (Path(__file__).resolve().parents[2] / "topics" / "topics.yaml").read_text()
+    text = DECLARATION_FILE.read_text()
     path = tmp_path / "topics.yaml"
     path.write_text(re.sub(r"partitions: 12 +# must equal user_lane's.*", "partitions: 6", text))
     with pytest.raises(ConfigError, match="user_state must have as many partitions as user_lane"):
