@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 INGEST_BATCH = 500
 INGEST_WITHIN_SECONDS = 0.2
 ATTEMPT_HEADER = "hubspot-stream-attempt"
+LAG_REFRESH_SECONDS = 5.0
 FAUST_PAGES = ("web_router_enabled", "web_tables_enabled", "web_graph_enabled",
                "web_stats_enabled", "web_metrics_enabled")
 
@@ -190,8 +191,29 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
     async def group_lane_agent(stream: Any) -> None:
         await run_lane(stream, "group")
 
+    @app.timer(LAG_REFRESH_SECONDS)  # type: ignore[untyped-decorator]  # faust's stub
+    async def refresh_gauges() -> None:
+        pipeline.problems()  # paused / blocked gauges follow even without /readyz probes
+        if app.consumer is not None and app.started:
+            pipeline.metrics.record_lag(pipeline.destination, consumer_lags(app.consumer))
+
     add_health_pages(app, pipeline, liveness)
     return AppParts(app, pipeline)
+
+
+def consumer_lags(consumer: Any) -> dict[tuple[str, int], int]:
+    """End offset minus committed offset of every assigned partition (faust keeps both)."""
+    lags: dict[tuple[str, int], int] = {}
+    committed = getattr(consumer, "_committed_offset", {})
+    for tp in consumer.assignment():
+        try:
+            end = consumer.highwater(tp)
+        except Exception:  # no fetch answered yet for this partition
+            continue
+        if end is None or end < 0:
+            continue
+        lags[(tp.topic, tp.partition)] = max(0, end - (committed.get(tp) or 0))
+    return lags
 
 
 def publisher(out_topics: dict[str, Any]) -> Publish:

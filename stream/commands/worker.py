@@ -96,6 +96,7 @@ def lane_memory(destination: DestinationConfig, settings: WorkerSettings,
         client = redis.asyncio.Redis.from_url(settings.redis_url, socket_timeout=2.0,
                                               socket_connect_timeout=2.0)
         gauge = metrics.memory_degraded.labels(destination.id)
+        gauge.set(0)
         return DegradingLaneMemory(
             RedisLaneMemory(client, destination.id, settings.dedup_window_seconds),
             on_degraded=lambda degraded: gauge.set(1 if degraded else 0))

@@ -131,6 +131,8 @@ class Pipeline:
 
         limit = InFlightLimit(settings.max_epochs_in_flight, lambda: self._pace()[0],
                               lambda: self._pace()[1])
+        observe("limit", limit.value())
+        observe("in_flight", 0)
         return LaneScheduler(run_epoch, ack, limit, settings.batch_max_items,
                              settings.batch_max_wait_seconds, settings.max_records_in_flight,
                              observe)

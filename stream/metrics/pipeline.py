@@ -9,6 +9,7 @@ class PipelineMetrics:
     """Every pipeline metric, registered once per registry (tests pass a fresh one)."""
 
     def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self._lag_labels: set[tuple[str, str]] = set()
         self.events = Counter(
             "hubspot_stream_events_total", "Source events read, by what became of them",
             ["destination", "disposition"], registry=registry)
@@ -66,10 +67,23 @@ class PipelineMetrics:
             "Time a lane record waited before its epoch started (its key busy, the limit "
             "reached, or the batch filling)", ["destination", "lane"],
             buckets=(0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60), registry=registry)
+        self.consumer_lag = Gauge(
+            "hubspot_stream_consumer_lag_records",
+            "Records of an assigned partition not committed yet (end offset - committed)",
+            ["destination", "topic", "partition"], registry=registry)
         self.calls_in_flight = Gauge(
             "hubspot_stream_hubspot_calls_in_flight",
             "Action batches (HubSpot calls with their retries) running now", ["destination"],
             registry=registry)
+
+    def record_lag(self, destination: str, lags: dict[tuple[str, int], int]) -> None:
+        """The lag of every partition assigned now; partitions no longer assigned disappear."""
+        current = {(topic, str(partition)) for topic, partition in lags}
+        for labels in list(self._lag_labels - current):
+            self.consumer_lag.remove(destination, *labels)
+        for (topic, partition), lag in lags.items():
+            self.consumer_lag.labels(destination, topic, str(partition)).set(lag)
+        self._lag_labels = current
 
     def record_events(self, destination: str, disposition: str, count: int = 1) -> None:
         """disposition: routed | invalid | internal | filtered_integrations |
