@@ -212,12 +212,12 @@ def window_rate(completed: list[float], seconds: float) -> float:
 
 
 def run_engine(bootstrap: str, scenario: Scenario, seconds: float, stack: ExitStack,
-               profile: Path | None) -> dict[str, Any]:
+               profile: Path | None, extra_env: dict[str, str]) -> dict[str, Any]:
     base_url, token, portal_id = start_emulator(stack, scenario)
     redis_url = stack.enter_context(local_redis()) if scenario.redis else None
     config = Path(tempfile.mkdtemp(prefix="bench-config-")) / "destination.yaml"
     config.write_text(destination_yaml(scenario))
-    env = worker_env(bootstrap, base_url, token, portal_id, config, redis_url)
+    env = worker_env(bootstrap, base_url, token, portal_id, config, redis_url) | extra_env
     pids = [w.process.pid for w in start_workers(stack, scenario, env)]
     produced, stopping = Produced(), threading.Event()
     reader = OutcomeReader(bootstrap, [env["HUBSPOT_STREAM_RESULTS_TOPIC"],
@@ -293,16 +293,18 @@ def run_baseline(scenario: Scenario, seconds: float, stack: ExitStack) -> dict[s
             "peak_rss_mb": None, "outcomes_read": done, "statuses": run.statuses}
 
 
-def run_scenario(bootstrap: str, name: str, seconds: float,
-                 profile: Path | None = None) -> dict[str, Any]:
-    """Measure one scenario; every process it started is stopped on return."""
-    scenario = SCENARIOS[name]
+def run_scenario(bootstrap: str, name: str, seconds: float, profile: Path | None = None,
+                 extra_env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Measure one scenario; every process it started is stopped on return. `extra_env` goes
+    to the workers (e.g. faust settings such as PRODUCER_LINGER for an experiment)."""
+    scenario, extra_env = SCENARIOS[name], extra_env or {}
     with ExitStack() as stack:
         raw = (run_baseline(scenario, seconds, stack) if scenario.naive
-               else run_engine(bootstrap, scenario, seconds, stack, profile))
+               else run_engine(bootstrap, scenario, seconds, stack, profile, extra_env))
     latencies, ceiling = raw.pop("latencies"), scenario.ceiling_records_per_s
     rate = raw["records_per_s"]
-    command = ["bench/pipeline_throughput.py", "--scenario", name, "--seconds", f"{seconds:g}"]
+    command = ["bench/pipeline_throughput.py", "--scenario", name, "--seconds", f"{seconds:g}",
+               *(f"--worker-env={k}={v}" for k, v in extra_env.items())]
     result = {"scenario": name, "records_per_s": round(rate, 1),
               "ceiling_records_per_s": ceiling,
               "ratio_to_ceiling": round(rate / ceiling, 3) if ceiling else None,
@@ -337,14 +339,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="directory of the JSON files")
     parser.add_argument("--py-spy", type=Path, dest="profile",
                         help="record the (first) worker with py-spy into this raw-stacks file")
+    parser.add_argument("--worker-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment of the workers (an experiment), repeatable")
     args = parser.parse_args()
+    extra_env = dict(item.split("=", 1) for item in args.worker_env)
     names = args.scenario or list(SCENARIOS)
     args.out.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or stack.enter_context(
             local_broker()).bootstrap
         for name in names:
-            result = run_scenario(bootstrap, name, args.seconds, args.profile)
+            result = run_scenario(bootstrap, name, args.seconds, args.profile, extra_env)
             save(result, args.out)
             print(json.dumps(result), flush=True)
     return 0
