@@ -61,8 +61,8 @@ class Ingestor:
         result = IngestResult()
         for match in select_mappings(self.destination, event.raw):
             mapping, action = match.mapping, self.actions[match.mapping.action]
-            call = replace(self._call(event, mapping.id, action.name, match.payload or {},
-                                      source, received_at), attempts=attempt)
+            call = self._call(event, mapping.id, action.name, match.payload or {}, source,
+                              received_at, attempt)
             error: RejectedError | None = match.error
             if error is None:
                 try:
@@ -71,7 +71,9 @@ class Ingestor:
                 except RejectedError as exc:
                     error = exc
                 else:
-                    call = replace(call, group_id=getattr(typed, "group_id", None))
+                    group_id = getattr(typed, "group_id", None)
+                    if group_id is not None:  # a copy only for the calls that carry one
+                        call = replace(call, group_id=group_id)
             if error is not None:
                 result.outcomes.append(call.failed(error.reason, error.message))
             else:
@@ -81,14 +83,14 @@ class Ingestor:
         return result
 
     def _call(self, event: SegmentEvent, mapping_id: str, action: str, payload: dict[str, Any],
-              source: SourceCoordinates, received_at: float) -> ActionCall:
+              source: SourceCoordinates, received_at: float, attempt: int) -> ActionCall:
         timestamp = event.timestamp.isoformat() if event.timestamp else None
         return ActionCall(
             destination=self.destination.id, mapping=mapping_id, action=action,
             payload=payload, routing_key=event.routing_key,
             message_id=event.message_id or derived_message_id(event.raw),
             event_type=event.type, event_timestamp=timestamp, received_at=received_at,
-            source=source, event=event.raw)
+            source=source, event=event.raw, attempts=attempt)
 
     def _invalid_event(self, raw: bytes, source: SourceCoordinates, exc: InvalidEvent,
                        received_at: float) -> Outcome:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
 
 
@@ -35,7 +37,6 @@ class PipelineMetrics:
             "hubspot_stream_last_epoch_timestamp_seconds",
             "Unix time of the last completed epoch (progress probe)", ["destination", "lane"],
             registry=registry)
-
         self.lane_paused = Gauge(
             "hubspot_stream_lane_paused",
             "1 while a lane cannot make progress: kind retryable (HubSpot unavailable), fatal "
@@ -75,6 +76,16 @@ class PipelineMetrics:
             "hubspot_stream_hubspot_calls_in_flight",
             "Action batches (HubSpot calls with their retries) running now", ["destination"],
             registry=registry)
+        # `.labels(...)` hashes and validates its values on every call: the per-event counters
+        # keep their children here (the label sets are few: destinations x actions x statuses).
+        self._children: dict[tuple[Any, ...], Any] = {}
+
+    def _child(self, metric: Counter, *labels: str) -> Any:
+        key = (id(metric), *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def record_lag(self, destination: str, lags: dict[tuple[str, int], int]) -> None:
         """The lag of every partition assigned now; partitions no longer assigned disappear."""
@@ -88,9 +99,9 @@ class PipelineMetrics:
     def record_events(self, destination: str, disposition: str, count: int = 1) -> None:
         """disposition: routed | invalid | internal | filtered_integrations |
         filtered_no_mapping."""
-        self.events.labels(destination, disposition).inc(count)
+        self._child(self.events, destination, disposition).inc(count)
 
     def record_outcome(self, destination: str, action: str | None, status: str,
                        reason: str | None) -> None:
         """One outcome published; reason is '' for delivered / skipped."""
-        self.outcomes.labels(destination, action or "", status, reason or "").inc()
+        self._child(self.outcomes, destination, action or "", status, reason or "").inc()
