@@ -8,6 +8,7 @@ from typing import Any
 
 from stream.actions.base import Payload, invalid
 from stream.actions.values import email, flag, flatten_properties, mapping, text, texts
+from stream.mappings.payload import as_integer
 
 _STANDARD = ("name", "description", "address", "city", "state", "zip", "domain", "phone",
              "industry")
@@ -65,9 +66,10 @@ def _integer(name: str, value: Any) -> int:
         number = float(value)
     except (TypeError, ValueError):
         raise invalid(f"'{name}' must be an integer; got {value!r}") from None
-    if isinstance(value, bool) or not number.is_integer():
-        raise invalid(f"'{name}' must be an integer; got {value!r}")
-    return int(number)
+    whole = None if isinstance(value, bool) else as_integer(number)
+    if whole is None:
+        raise invalid(f"'{name}' must be an integer (64 bits at most); got {value!r}")
+    return whole
 
 
 def _optional_email(rendered: Mapping[str, Any]) -> str | None:

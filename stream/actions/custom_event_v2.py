@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from stream.actions.property_schema import coerce_item
 from stream.actions.values import mapping, moment, text
 from stream.errors import Reason
 from stream.mappings.fields import FieldSpec
+from stream.mappings.payload import as_integer
 
 CUSTOM_EVENT_V2_FIELDS = (
     FieldSpec("event_name", "Event Name", "string", required=True),
@@ -84,7 +84,8 @@ def clean_event_value(value: Any) -> Any:
         return trimmed.lower() == "true"
     if trimmed and not trimmed.startswith("+") and _NUMERIC.match(trimmed):
         number = float(trimmed)
-        return int(number) if number.is_integer() and math.isfinite(number) else number
+        whole = as_integer(number)
+        return number if whole is None else whole
     return trimmed
 
 
@@ -120,8 +121,8 @@ def build_custom_event(
 
 def _numeric_id(value: Any) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value) if float(value).is_integer() else None
-    if isinstance(value, str) and value.strip().isdigit():
+        return as_integer(float(value))
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 19:
         return int(value)
     return None
 

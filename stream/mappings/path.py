@@ -77,7 +77,8 @@ def read_path(root: Any, keys: tuple[str | int, ...]) -> Any:
         if isinstance(value, dict):
             value = value.get(key if isinstance(key, str) else str(key), MISSING)
         elif isinstance(value, list):
-            index = key if isinstance(key, int) else (int(key) if key.isdecimal() else -1)
+            index = key if isinstance(key, int) else (
+                int(key) if key.isdecimal() and len(key) <= 18 else -1)
             if not 0 <= index < len(value):
                 return MISSING
             value = value[index]

@@ -125,6 +125,14 @@ def _coerce_scalar(kind: str, value: Any, pointer: str) -> Any:
     return value
 
 
+def as_integer(number: float) -> int | None:
+    """An integral float as an int when it fits the 64 bits orjson writes (lane records, HubSpot
+    request bodies), else None: int(1e30) would make every later encode fail."""
+    if number.is_integer() and -(2**63) <= number < 2**64:
+        return int(number)
+    return None
+
+
 def _coerce_number(kind: str, value: Any, pointer: str) -> int | float:
     number: int | float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -133,11 +141,12 @@ def _coerce_number(kind: str, value: Any, pointer: str) -> int | float:
         number = float(value)
     if number is None or not math.isfinite(number):
         raise _Invalid(f"The value at {pointer} must be {kind}.")
-    if kind == "integer":
+    whole = as_integer(number) if isinstance(number, float) else number
+    if kind == "integer" and whole is None:
         if isinstance(number, float) and not number.is_integer():
             raise _Invalid(f"The value at {pointer} must be integer.")
-        return int(number)
-    return int(number) if isinstance(number, float) and number.is_integer() else number
+        raise _Invalid(f"The value at {pointer} is beyond the 64-bit integer range.")
+    return number if whole is None else whole
 
 
 def _coerce_boolean(value: Any, pointer: str) -> bool:

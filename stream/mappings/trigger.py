@@ -31,7 +31,8 @@ class Field:
         for key in self.path:
             if isinstance(value, Mapping):
                 value = value.get(key)
-            elif isinstance(value, list) and key.isdecimal() and int(key) < len(value):
+            elif (isinstance(value, list) and key.isdecimal() and len(key) <= 18
+                  and int(key) < len(value)):
                 value = value[int(key)]
             else:
                 return None

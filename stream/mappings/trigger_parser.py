@@ -157,7 +157,7 @@ class _Parser:
                 number: int | float = json.loads(token.text)
             except ValueError:  # a leading zero, or more digits than Python converts
                 raise self.fail("a JSON number", token) from None
-            if not math.isfinite(number):
+            if isinstance(number, float) and not math.isfinite(number):
                 raise self.fail("a finite number", token)
             return number
         words: dict[str, Literal_] = {"true": True, "false": False, "null": None}

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from stream.delivery.ingest import Ingestor
 from stream.events.limits import MAX_DEPTH
-from tests.builders import make_identify, make_track
+from tests.builders import make_group, make_identify, make_track
 from tests.fuzz.pipeline_checks import SOURCE, check_record, check_rejected, example_ingestors
 from tests.fuzz.strategies import nested, records
 
@@ -54,3 +54,16 @@ def test_hostile_records_become_failure_records_that_encode(
     for ingestor in ingestors:
         [outcome] = ingestor.ingest(raw, SOURCE).outcomes
         check_rejected(outcome, raw)
+
+
+@pytest.mark.parametrize("number", [1e30, 2.0**64, -(2.0**63) - 4096, "1e30", "-1e19"])
+def test_huge_integral_numbers_in_numeric_fields_still_encode(
+        ingestors: list[Ingestor], number: float | str) -> None:
+    """int(1e30) is exact in Python but no encoder of the pipeline writes it: such a value in an
+    integer field (the company's employees) crashed the ingest batch at ActionCall.encode."""
+    raws = [orjson.dumps(make_group(traits={"name": "Acme", "employees": number})),
+            orjson.dumps(make_track(event="Feature Used", properties={
+                "duration_ms": number, "email": "ada@example.com"}))]
+    for raw in raws:
+        for ingestor in ingestors:
+            check_record(ingestor, raw)

@@ -1,4 +1,5 @@
-"""The round-trip property of one source record through ingest and every later encoding."""
+"""The round-trip property of one source record through ingest, the lane (action call, typed
+payload) and every outcome encoding."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ def check_call(call: ActionCall, document: Any) -> None:
     assert call.event == document
     on_lane = ActionCall.decode(call.encode())
     assert on_lane == call
+    typed = ACTIONS[on_lane.action].build_payload(  # as the lane runner rebuilds it
+        on_lane.payload, message_id=on_lane.message_id, mapping_id=on_lane.mapping)
+    orjson.dumps(typed)  # what HubSpot request bodies are made of must encode too
     forwarded = ActionCall.decode(on_lane.with_contact("101").encode())
     assert forwarded.event == document and forwarded.payload == call.payload
     assert "event" not in written_back(on_lane.outcome("delivered", hubspot={"id": "101"}))

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from stream.errors import Reason, RejectedError
-from stream.mappings import InvalidPayload, validate_payload
+from stream.mappings import FieldSpec, InvalidPayload, validate_payload
 from tests.mappings.catalog import TEST_CATALOG
 
 CONTACT = TEST_CATALOG["upsert_contact"]
@@ -154,3 +154,20 @@ def test_invalid_payloads_are_rejected_with_segment_style_messages(
     assert caught.value.message == message
     assert caught.value.reason is Reason.INVALID_PAYLOAD
     assert isinstance(caught.value, RejectedError)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (1e30, "The value at /n is beyond the 64-bit integer range."),
+    ("-1e19", "The value at /n is beyond the 64-bit integer range."),
+    (2.5, "The value at /n must be integer."),
+])
+def test_integers_stay_within_what_the_encoders_write(value: object, problem: str) -> None:
+    with pytest.raises(InvalidPayload) as caught:
+        validate_payload([FieldSpec("n", "N", "integer")], {"n": value})
+    assert caught.value.problems == (problem,)
+
+
+def test_huge_integral_numbers_stay_floats() -> None:
+    payload = validate_payload([FieldSpec("n", "N", "number")], {"n": 1e30})
+    assert payload == {"n": 1e30} and isinstance(payload["n"], float)
+    assert validate_payload([FieldSpec("n", "N", "number")], {"n": "12"}) == {"n": 12}

@@ -29,8 +29,15 @@ def test_nesting_and_conditions_up_to_the_limits_parse() -> None:
     ("properties.n > -1e999", "expected a finite number, found '-1e999'"),
     ("properties.n < 01", "expected a JSON number, found '01'"),
     ("properties.n < " + "9" * 5000, "expected a JSON number, found '999"),
+    ("properties.n < 1" + "0" * 400 + ".5", "expected a finite number"),
 ])
 def test_hostile_triggers_are_syntax_errors(text: str, problem: str) -> None:
     with pytest.raises(TriggerSyntaxError) as caught:
         parse_trigger(text)
     assert problem in caught.value.problem
+
+
+def test_huge_integer_literals_and_indexes_are_fine() -> None:
+    assert parse_trigger("properties.n < " + "1" * 400).matches({"properties": {"n": 1e300}})
+    far = parse_trigger("properties.items." + "9" * 5000 + ' = "x"')
+    assert not far.matches({"properties": {"items": ["x"]}})
