@@ -50,7 +50,7 @@ class LaneOutput:
     """What a batch wants published before its source records are acked."""
 
     outcomes: list[Outcome] = field(default_factory=list)
-    calls: list[ActionCall] = field(default_factory=list)  # ingest -> user lane
+    calls: list[OutRecord] = field(default_factory=list)  # ingest -> user lane, encoded
     forwards: list[ActionCall] = field(default_factory=list)  # user lane -> group lane
     state: list[StateUpdate] = field(default_factory=list)
     published_keys: list[str] = field(default_factory=list)
@@ -60,7 +60,7 @@ class LaneOutput:
         """Everything to publish, encoded (an unencodable outcome is replaced, never raised)."""
         out = [OutRecord("failures" if o.is_failure else "results", o.key, o.encode_safely())
                for o in self.outcomes]
-        out += [OutRecord("user_lane", c.routing_key.encode(), c.encode()) for c in self.calls]
+        out += self.calls
         out += [OutRecord("group_lane", (c.group_id or c.routing_key).encode(), c.encode())
                 for c in self.forwards]
         state_topic: TopicId = "group_state" if lane == "group" else "user_state"
@@ -269,22 +269,25 @@ class Pipeline:
     def _ingest_batch(self, records: Sequence[InRecord]) -> LaneOutput:
         output = LaneOutput()
         for record in records:
-            result = self.ingest(record.value, record.source, record.attempt)
+            result, encoded = self.ingest(record.value, record.source, record.attempt)
             output.outcomes.extend(result.outcomes)
-            output.calls.extend(result.calls)
+            output.calls.extend(encoded)
         return output
 
-    def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1) -> IngestResult:
-        """Ingest one source record, counting what became of it; an exception becomes the
-        record's `internal` failure outcome."""
+    def ingest(self, raw: bytes, source: SourceCoordinates,
+               attempt: int = 1) -> tuple[IngestResult, list[OutRecord]]:
+        """Ingest one source record, counting what became of it: its result and its action
+        calls encoded for the user lane. An exception (encoding included) becomes the record's
+        `internal` failure outcome."""
         try:
             result = self.ingestor.ingest(raw, source, attempt)
-            for call in result.calls:
-                call.encode()  # what cannot travel on the lane fails here, for this record only
+            encoded = [OutRecord("user_lane", call.routing_key.encode(), call.encode())
+                       for call in result.calls]
         except Exception as exc:
             log.exception("ingest raised for %s", source)
             self.metrics.record_events(self.destination, "internal")
-            return IngestResult(outcomes=[internal_outcome(self.destination, raw, source, exc)])
+            failure = internal_outcome(self.destination, raw, source, exc)
+            return IngestResult(outcomes=[failure]), []
         if result.filtered:
             disposition = f"filtered_{result.filtered}"
         elif result.outcomes and not result.calls and result.outcomes[0].mapping is None:
@@ -292,7 +295,7 @@ class Pipeline:
         else:
             disposition = "routed"
         self.metrics.record_events(self.destination, disposition)
-        return result
+        return result, encoded
 
     async def _user_epoch(self, records: Sequence[InRecord]) -> LaneOutput:
         """Contacts, then objects and events, then companies forwarded with their contact id."""
