@@ -9,6 +9,7 @@ auth that a refresh cannot fix raises FatalError. Tokens never appear in logs or
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,14 @@ from stream.hubspot.decision import (
     wait_seconds,
 )
 from stream.metrics.catalog import ClientMetrics
+
+log = logging.getLogger(__name__)
+
+
+def correlation_id(headers: Mapping[str, str]) -> str | None:
+    """HubSpot's id of a request (`X-HubSpot-Correlation-Id`, any case): what its support asks
+    for, logged with every error answer."""
+    return next((v for k, v in headers.items() if k.lower() == "x-hubspot-correlation-id"), None)
 
 
 @dataclass(frozen=True)
@@ -160,6 +169,12 @@ class HubSpotClient:
         elapsed = time.monotonic() - started
         self.latency_seconds += 0.1 * (elapsed - self.latency_seconds)
         self.metrics.record_response(bucket.value, response.status, elapsed)
+        if response.status >= 400:
+            log.warning("HubSpot %s %s answered %d", method, path, response.status,
+                        extra={"hubspot_correlation_id": correlation_id(response.headers),
+                               "hubspot_status": response.status,
+                            "hubspot_category": (response.body or {}).get("category")
+                            if isinstance(response.body, dict) else None})
         self.budget.observe(bucket, response.headers)
         self.metrics.record_budget(response.headers, self.budget.parked_until)
         return token, response, decide(response.status, response.headers, response.body)

@@ -173,3 +173,14 @@ async def test_daily_budget_gauges_follow_the_headers_and_the_park(
             await client.request("POST", UPSERT, json=contacts(1))
     assert registry.get_sample_value(ratio) == 0
     assert registry.get_sample_value(parked) == datetime(2026, 11, 25, tzinfo=UTC).timestamp()
+
+
+async def test_an_error_answer_is_logged_with_hubspots_correlation_id(
+        client: HubSpotClient, emulator: EmulatorHandle,
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="stream.hubspot.client"):
+        response = await client.request("POST", UPSERT, json=contacts(101))
+    [record] = [r for r in caplog.records if r.name == "stream.hubspot.client"]
+    assert record.getMessage() == f"HubSpot POST {UPSERT} answered 400"
+    assert record.hubspot_correlation_id == response.body["correlationId"]
+    assert record.hubspot_category == "VALIDATION_ERROR"
