@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 SAFETY = 0.95          # keep 5% of each window for clock skew and in-flight jitter
 DAILY_RESERVE = 10     # stop this many calls before the portal's daily cap
+MIDNIGHT_SKEW_SECONDS = 600  # HubSpot's and our clocks may disagree this much around midnight
+DAILY_RETRY_SECONDS = 5      # after a park, and between tries while HubSpot's day turns
 
 
 class Bucket(StrEnum):
@@ -74,6 +76,18 @@ def next_midnight(now: float, time_zone: str) -> float:
     local = datetime.fromtimestamp(now, ZoneInfo(time_zone))
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return midnight.timestamp()
+
+
+def daily_park_end(now: float, time_zone: str) -> float:
+    """Until when a DAILY limit parks the destination: the portal's next midnight plus a little
+    slack; but a DAILY answer in the first minutes after a midnight is HubSpot's clock lagging
+    ours (its day has not turned yet), not a new day's exhaustion: retry in a short while
+    instead of parking a whole day."""
+    local = datetime.fromtimestamp(now, ZoneInfo(time_zone))
+    since_midnight = now - local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    if since_midnight < MIDNIGHT_SKEW_SECONDS:
+        return now + DAILY_RETRY_SECONDS
+    return next_midnight(now, time_zone) + DAILY_RETRY_SECONDS
 
 
 class LocalBudget:
@@ -135,8 +149,9 @@ class LocalBudget:
         self._cool_until[bucket] = max(self._cool_until.get(bucket, 0.0), self.clock() + seconds)
 
     def park_until_midnight(self) -> float:
-        """No call at all until the portal's midnight (DAILY); returns that time."""
-        self.parked_until = next_midnight(self.clock(), self.time_zone)
+        """No call at all until the portal's midnight (DAILY; see daily_park_end); returns
+        that time."""
+        self.parked_until = daily_park_end(self.clock(), self.time_zone)
         return self.parked_until
 
     def observe(self, bucket: Bucket, headers: Mapping[str, str]) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from stream.hubspot.budget import (
+    DAILY_RETRY_SECONDS,
     Bucket,
     Limit,
     LocalBudget,
@@ -85,10 +86,24 @@ def test_daily_exhaustion_parks_until_the_portals_midnight() -> None:
     budget = LocalBudget(plan_limits(100, 5), time_zone="America/New_York", clock=clock)
     budget.observe(Bucket.CRM, {"X-HubSpot-RateLimit-Daily-Remaining": "3"})
     midnight_new_york = datetime(2026, 11, 25, 5, 0, tzinfo=UTC).timestamp()
-    assert budget.wait_for(Bucket.CRM) == pytest.approx(midnight_new_york - noon_utc)
+    assert budget.wait_for(Bucket.CRM) == pytest.approx(
+        midnight_new_york + DAILY_RETRY_SECONDS - noon_utc)
     assert next_midnight(noon_utc, "UTC") == datetime(2026, 11, 25, tzinfo=UTC).timestamp()
-    clock.now = midnight_new_york
+    clock.now = midnight_new_york + DAILY_RETRY_SECONDS
     assert budget.wait_for(Bucket.CRM) == 0
+
+
+def test_a_daily_answer_just_after_midnight_is_retried_soon_not_a_day_later() -> None:
+    """HubSpot's clock a little behind ours: its day has not turned when ours has."""
+    just_after = datetime(2026, 11, 25, 0, 0, 3, tzinfo=UTC).timestamp()
+    clock = Clock(just_after)
+    budget = LocalBudget(plan_limits(100, 5), clock=clock)
+    budget.park_until_midnight()
+    assert budget.wait_for(Bucket.CRM) == pytest.approx(DAILY_RETRY_SECONDS)
+    clock.now = datetime(2026, 11, 25, 0, 30, tzinfo=UTC).timestamp()
+    budget.park_until_midnight()  # half an hour into the day: a real exhaustion
+    assert budget.wait_for(Bucket.CRM) == pytest.approx(
+        datetime(2026, 11, 26, tzinfo=UTC).timestamp() + DAILY_RETRY_SECONDS - clock.now)
 
 
 def test_a_worker_share_scales_the_local_limit() -> None:

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from stream.errors import FatalError, RetryableError
 from stream.hubspot.auth import OAuthTokens, PrivateAppToken
-from stream.hubspot.budget import LocalBudget, plan_limits
+from stream.hubspot.budget import DAILY_RETRY_SECONDS, LocalBudget, plan_limits
 from stream.hubspot.client import ClientSettings, HubSpotClient
 from stream.metrics.catalog import ClientMetrics
 from tests.fixtures.emulator import EmulatorHandle
@@ -134,7 +134,7 @@ async def test_daily_exhaustion_parks_until_midnight_then_resumes_by_itself(
                              sleep=sleep_and_advance, clock=lambda: now["t"]) as client:
         with pytest.raises(RetryableError) as raised:
             await client.request("POST", UPSERT, json=contacts(1))
-        assert raised.value.retry_after_seconds == pytest.approx(12 * 3600)
+        assert raised.value.retry_after_seconds == pytest.approx(12 * 3600 + DAILY_RETRY_SECONDS)
         calls_before = len(await emulator.requests(path_prefix=UPSERT))
         response = await client.request("POST", UPSERT, json=contacts(1, "after"))
     assert response.status == 200
@@ -172,7 +172,8 @@ async def test_daily_budget_gauges_follow_the_headers_and_the_park(
         with pytest.raises(RetryableError):
             await client.request("POST", UPSERT, json=contacts(1))
     assert registry.get_sample_value(ratio) == 0
-    assert registry.get_sample_value(parked) == datetime(2026, 11, 25, tzinfo=UTC).timestamp()
+    assert registry.get_sample_value(parked) == datetime(
+        2026, 11, 25, tzinfo=UTC).timestamp() + DAILY_RETRY_SECONDS
 
 
 async def test_an_error_answer_is_logged_with_hubspots_correlation_id(
