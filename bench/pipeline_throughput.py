@@ -267,7 +267,7 @@ def emulator_figures(base_url: str, calls_before: int, records: int) -> dict[str
 
 
 def start_py_spy(pid: int, out: Path) -> subprocess.Popen[bytes]:
-    """py-spy sampling the worker (on-CPU samples only) until stopped, collapsed stacks."""
+    """py-spy sampling the worker (its non-idle threads) until stopped, collapsed stacks."""
     spy = Path(sys.executable).parent / "py-spy"
     return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--format", "raw",
                              "--rate", "200", "--output", str(out)],
