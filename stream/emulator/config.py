@@ -46,6 +46,7 @@ class Settings:
         "filter_groups": 5, "filters_per_group": 10, "filters_total": 25})
     association_batch_max_inputs: int = 1000
     access_token_seconds: int = 1800
+    log_written_properties: bool = False
 
     @property
     def limits(self) -> PlanLimits:

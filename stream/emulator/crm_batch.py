@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from stream.emulator.clock import iso_ms
-from stream.emulator.crm_objects import BASE, object_type_of, read_view
+from stream.emulator.crm_objects import BASE, log_written, object_type_of, read_view
 from stream.emulator.endpoint import LOG, endpoint
 from stream.emulator.object_types import ObjectType
 from stream.emulator.record_lookup import find_record, requested_properties, unique_id_property
@@ -103,6 +103,7 @@ async def _write_batch(request: web.Request, planner: Planner, created_status: i
             view[TRACE] = item[TRACE]
         results.append(view)
     request[LOG]["record_ids"] = [r["id"] for r in results]
+    log_written(request, [plan for _, plan in planned])
     status = 207 if errors else created_status
     return json_response(batch_body(results, errors, started, now), status)
 
