@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 KAFKA_LIBS := .kafka/libs
 
-.PHONY: help install kafka-jars system-deps lint test test-fast run bench clean
+.PHONY: help install kafka-jars system-deps lint test test-fast soak run bench clean
 
 help:
 	@echo "make run   - local Kafka broker + HubSpot emulator + worker + sample events (Ctrl-C stops)"
 	@echo "make test  - set everything up, run ruff, mypy, import contracts and every test"
+	@echo "make soak  - the long variants of the fault suite (tests/faults, marker soak)"
 	@echo "make bench - benchmarks of bench/ (results go to docs/)"
 
 $(BIN)/uv:
@@ -45,8 +46,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# pyproject's addopts leave the soak variants out (-m 'not soak'); `make soak` selects them.
 test: install kafka-jars system-deps lint
 	CI=$${CI:-true} $(BIN)/pytest -p no:cacheprovider -rs $(PYTEST_ARGS)
+
+soak: install kafka-jars system-deps
+	CI=$${CI:-true} $(BIN)/pytest -p no:cacheprovider -rs -m soak --timeout 1800 tests/faults $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -p no:cacheprovider -m "not integration" $(PYTEST_ARGS)
