@@ -49,11 +49,13 @@ class FaultRun:
     def emulator(self) -> EmulatorHandle:
         return self.deployment.emulator
 
-    def start_worker(self, pod: str) -> ChildProcess:
+    def start_worker(self, pod: str, static: bool = True) -> ChildProcess:
         """A worker as a pod would run it: its pod name is its stable group instance id, so a
-        worker restarted under the same name gets its partitions back (static membership)."""
-        return self.deployment.start_worker(pod, {
-            "HUBSPOT_STREAM_CONSUMER_GROUP_INSTANCE_ID": f"{self.run_id}-{pod}"})
+        worker restarted under the same name gets its partitions back (static membership);
+        `static=False` for a worker that leaves for good (a static member's partitions wait
+        for the session timeout, 60 s, as it sends no LeaveGroup)."""
+        instance = {"HUBSPOT_STREAM_CONSUMER_GROUP_INSTANCE_ID": f"{self.run_id}-{pod}"}
+        return self.deployment.start_worker(pod, instance if static else {})
 
     def stream_until(self, share: float, pod: str = "steady", waves: int = 1) -> ChildProcess:
         """Start a worker, produce `waves` and wait for `share` of their outcomes: the fault
@@ -164,7 +166,7 @@ class Variant:
 
 
 def variants(short_fault_seconds: float, soak_fault_seconds: float,
-             short_timeout_seconds: float = 60) -> list[Any]:
+             short_timeout_seconds: float = 45) -> list[Any]:
     """The short and the soak variant of a scenario, as pytest parameters."""
     import pytest
 

@@ -90,7 +90,8 @@ def wait_for_status(emulator: EmulatorHandle, status: int, timeout_seconds: floa
 
 def churn(run: FaultRun, seconds: float, period_seconds: float) -> float:
     """A second worker joins, then leaves (SIGTERM), every `period_seconds` for `seconds`,
-    while a new wave of events arrives each period."""
+    while a new wave of events arrives each period. Guests are dynamic members: they leave
+    the group when they stop."""
     end = time.monotonic() + seconds
     guest: ChildProcess | None = None
     turn = 0
@@ -98,7 +99,7 @@ def churn(run: FaultRun, seconds: float, period_seconds: float) -> float:
         turn += 1
         run.produce_waves()
         if guest is None:
-            guest = run.start_worker(f"guest-{turn}")
+            guest = run.start_worker(f"guest-{turn}", static=False)
         else:
             run.deployment.retire(guest)
             guest = None

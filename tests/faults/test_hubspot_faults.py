@@ -26,8 +26,8 @@ def outage(**answer: Any) -> Injector:
 
 # name, fault, (short, soak) seconds of fault, short timeout (a 401 is retried once a minute)
 HUBSPOT_FAULTS: list[tuple[str, Injector, tuple[float, float, float]]] = [
-    ("503", outage(status=503), (12, 60, 60)),
-    ("429-storm", outage(status=429, policy="TEN_SECONDLY_ROLLING"), (10, 30, 60)),
+    ("503", outage(status=503), (12, 60, 45)),
+    ("429-storm", outage(status=429, policy="TEN_SECONDLY_ROLLING"), (10, 30, 45)),
     ("token-death", injectors.token_death, (10, 60, 90)),
 ]
 
