@@ -8,11 +8,12 @@ KAFKA_LIBS := .kafka/libs
 TOOLS := .tools/bin
 KUSTOMIZE_VERSION := v5.8.0
 
-.PHONY: help install kafka-jars system-deps tools lint test test-fast fuzz run bench clean
+.PHONY: help install kafka-jars system-deps tools lint test test-fast fuzz soak run bench clean
 
 help:
 	@echo "make run   - local Kafka broker + HubSpot emulator + worker + sample events (Ctrl-C stops)"
 	@echo "make test  - set everything up, run ruff, mypy, import contracts and every test"
+	@echo "make soak  - the long variants of the fault suite (tests/faults, marker soak)"
 	@echo "make bench - benchmarks of bench/ (results go to docs/)"
 	@echo "make fuzz  - fuzz parsing, triggers and rendering for FUZZ_SECONDS (default 600)"
 
@@ -58,8 +59,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# pyproject's addopts leave the soak variants out (-m 'not soak'); `make soak` selects them.
 test: install kafka-jars system-deps tools lint
 	CI=$${CI:-true} $(BIN)/pytest -p no:cacheprovider -rs $(PYTEST_ARGS)
+
+soak: install kafka-jars system-deps
+	CI=$${CI:-true} $(BIN)/pytest -p no:cacheprovider -rs -m soak --timeout 1800 tests/faults $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/pytest -p no:cacheprovider -m "not integration" $(PYTEST_ARGS)

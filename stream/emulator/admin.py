@@ -106,6 +106,13 @@ async def add_token(request: web.Request) -> web.Response:
                           "scopes": body.get("scopes")})
 
 
+async def revoke_token(request: web.Request) -> web.Response:
+    """Stop accepting a token (401 INVALID_AUTHENTICATION from now on); 404 if unknown."""
+    if not _state(request).auth.revoke(request.match_info["token"]):
+        raise ApiError(404, "unknown token")
+    return json_response({"revoked": request.match_info["token"]})
+
+
 async def faults(request: web.Request) -> web.Response:
     """GET, POST (merge; script entries append) or DELETE (clear) the fault settings."""
     state = _state(request)
@@ -165,6 +172,7 @@ def add_routes(app: web.Application) -> None:
     router.add_route("*", f"{PREFIX}/clock", clock)
     router.add_post(f"{PREFIX}/tokens/expire", expire_tokens)
     router.add_post(f"{PREFIX}/tokens", add_token)
+    router.add_delete(f"{PREFIX}/tokens/{{token}}", revoke_token)
     router.add_route("*", f"{PREFIX}/faults", faults)
     router.add_post(f"{PREFIX}/other-app", other_app)
     router.add_route("*", f"{PREFIX}/settings", settings)

@@ -77,6 +77,10 @@ class Auth:
         self.private[token] = credential
         return credential
 
+    def revoke(self, token: str) -> bool:
+        """Stop accepting a private-app or OAuth access token; False if it was unknown."""
+        return (self.private.pop(token, None) or self.access.pop(token, None)) is not None
+
     def authenticate(self, header: str | None, now: float) -> Credential:
         """The credential of an Authorization header; ApiError 401 otherwise."""
         if not header or not header[:7].lower() == "bearer ":

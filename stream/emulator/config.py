@@ -66,6 +66,7 @@ class Settings:
         "filter_groups": 5, "filters_per_group": 10, "filters_total": 25})
     association_batch_max_inputs: int = 1000
     access_token_seconds: int = 1800
+    log_written_properties: bool = False
 
     def __post_init__(self) -> None:
         self.plan = plan_name(self.plan)

@@ -9,6 +9,7 @@ from aiohttp import web
 from stream.emulator.clock import iso_ms
 from stream.emulator.crm_objects import (
     BASE,
+    log_written,
     object_type_of,
     read_view,
     require_sensitive_scopes,
@@ -111,6 +112,7 @@ async def _write_batch(request: web.Request, planner: Planner, created_status: i
             view[TRACE] = item[TRACE]
         results.append(view)
     request[LOG]["record_ids"] = [r["id"] for r in results]
+    log_written(request, [plan for _, plan in planned])
     status = 207 if errors else created_status
     return json_response(batch_body(results, errors, started, now), status)
 

@@ -13,7 +13,7 @@ from stream.emulator.record_lookup import find_record, requested_properties, uni
 from stream.emulator.responses import ApiError, json_response, not_found, read_object
 from stream.emulator.state import STATE, EmulatorState
 from stream.emulator.store import Record
-from stream.emulator.writes import indexed_names
+from stream.emulator.writes import PlannedWrite, indexed_names
 
 BASE = "/crm/v3/objects/{objectType}"
 
@@ -72,6 +72,12 @@ def require_sensitive_scopes(request: web.Request, object_type: ObjectType,
                                f"{definition.data_sensitivity}.write.v2")
 
 
+def log_written(request: web.Request, plans: list[PlannedWrite]) -> None:
+    """With the `log_written_properties` setting, the request log keeps each write's changes."""
+    if request.app[STATE].settings.log_written_properties:
+        request[LOG]["properties"] = [plan.changes for plan in plans]
+
+
 @endpoint("crm.object.create", scope="objects.write")
 async def create(request: web.Request) -> web.Response:
     """POST: 201 with a Location header."""
@@ -84,6 +90,7 @@ async def create(request: web.Request) -> web.Response:
     record = state.writer.apply(planned, state.clock.now())
     associate_on_create(state, object_type, record.id, body.get("associations"))
     request[LOG].update(record_ids=[record.id], inputs=1)
+    log_written(request, [planned])
     location = f"{request.url.origin()}{request.path}/{record.id}"
     return json_response(record.to_json(), 201, {"Location": location})
 
@@ -156,6 +163,7 @@ async def update(request: web.Request) -> web.Response:
     planned = state.writer.plan(object_type, record, body["properties"], {})
     state.writer.apply(planned, state.clock.now())
     request[LOG].update(record_ids=[record.id], inputs=1)
+    log_written(request, [planned])
     return json_response(record.to_json())
 
 

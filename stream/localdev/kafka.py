@@ -67,9 +67,9 @@ class BrokerError(RuntimeError):
     """The local broker could not be prepared or did not become ready."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Broker:
-    """A running local broker."""
+    """A local broker; `restart_broker` swaps its process, keeping port and data."""
 
     bootstrap: str
     process: subprocess.Popen[bytes]
@@ -161,40 +161,72 @@ def start_broker(work_dir: Path, libs: Path | None = None) -> Broker:
     libs = ensure_jars(libs)
     started = time.monotonic()
     port, controller_port = free_port(), free_port()
-    data_dir = work_dir / "data"
     (work_dir / "logs").mkdir(parents=True, exist_ok=True)
     properties = work_dir / "server.properties"
     properties.write_text(SERVER_PROPERTIES.format(
-        port=port, controller_port=controller_port, data_dir=data_dir))
+        port=port, controller_port=controller_port, data_dir=work_dir / "data"))
     (work_dir / "log4j2.properties").write_text(LOG4J2_PROPERTIES)
-    java = _java_command(libs, work_dir)
     fmt = subprocess.run(
-        [*java, "kafka.tools.StorageTool", "format", f"--cluster-id={_cluster_id()}",
-         "-c", str(properties)],
+        [*_java_command(libs, work_dir), "kafka.tools.StorageTool", "format",
+         f"--cluster-id={_cluster_id()}", "-c", str(properties)],
         capture_output=True, text=True, check=False)
     if fmt.returncode != 0:
         raise BrokerError(f"kafka storage format failed:\n{fmt.stdout}{fmt.stderr}")
-    with (work_dir / "broker.log").open("wb") as log:
-        process = subprocess.Popen([*java, "kafka.Kafka", str(properties)], stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    broker = Broker(f"127.0.0.1:{port}", process, work_dir, 0.0)
+    broker = Broker(f"127.0.0.1:{port}", _launch(work_dir, libs), work_dir, 0.0)
     _wait_ready(broker)
-    return Broker(broker.bootstrap, process, work_dir, time.monotonic() - started)
+    broker.startup_seconds = time.monotonic() - started
+    return broker
 
 
-def _wait_ready(broker: Broker) -> None:
+def restart_broker(broker: Broker, kill: bool = False, libs: Path | None = None) -> Broker:
+    """Stop the broker (SIGTERM, or SIGKILL as a crash when `kill`) and start it again on the
+    same port and data directory (topics and committed offsets are kept); `broker` now holds
+    the new process and is returned."""
+    if kill:
+        from stream.localdev.services import kill_group
+
+        kill_group(broker.process)
+    else:
+        stop_broker(broker)
+    return start_again(broker, libs)
+
+
+def start_again(broker: Broker, libs: Path | None = None) -> Broker:
+    """Start a stopped broker again with its own properties (same port, same data)."""
+    started = time.monotonic()
+    log_offset = broker.log_path.stat().st_size if broker.log_path.exists() else 0
+    broker.process = _launch(broker.work_dir, ensure_jars(libs))
+    _wait_ready(broker, log_offset)
+    broker.startup_seconds = time.monotonic() - started
+    return broker
+
+
+def _launch(work_dir: Path, libs: Path) -> subprocess.Popen[bytes]:
+    with (work_dir / "broker.log").open("ab") as log:
+        return subprocess.Popen(
+            [*_java_command(libs, work_dir), "kafka.Kafka", str(work_dir / "server.properties")],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _wait_ready(broker: Broker, log_offset: int = 0) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if broker.process.poll() is not None:
             raise BrokerError(f"the Kafka broker exited with code {broker.process.returncode}:\n"
                               f"{_log_tail(broker.log_path)}")
-        if STARTED_MARKER in broker.log_path.read_text(errors="replace") and _admin_answers(
+        if STARTED_MARKER in _log_since(broker.log_path, log_offset) and _admin_answers(
                 broker.bootstrap):
             return
         time.sleep(0.25)
     stop_broker(broker)
     raise BrokerError(f"the Kafka broker was not ready after {READY_TIMEOUT_SECONDS:.0f} s:\n"
                       f"{_log_tail(broker.log_path)}")
+
+
+def _log_since(path: Path, offset: int) -> str:
+    with path.open("rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace")
 
 
 def stop_broker(broker: Broker) -> None:

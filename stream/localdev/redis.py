@@ -29,30 +29,63 @@ def _answers(port: int) -> bool:
         return False
 
 
+class RedisServer:
+    """redis-server on one port that can be killed and started again (empty) on that port."""
+
+    def __init__(self, work_dir: Path, port: int | None = None) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RedisError("redis-server is not installed: apt-get install redis-server")
+        self.binary, self.work_dir = binary, work_dir
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start the server (no data: nothing is persisted) and wait until it answers PING."""
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.work_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while not _answers(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RedisError(f"redis-server did not answer on port {self.port}")
+            time.sleep(0.05)
+
+    def stop(self, kill: bool = False) -> None:
+        """SIGTERM (SIGKILL when `kill` or after 10 s) and reap the process."""
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
 @contextmanager
 def local_redis() -> Iterator[str]:
     """Yields `redis://127.0.0.1:PORT/0`; the server and its directory go away afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RedisError("redis-server is not installed: apt-get install redis-server")
-    work_dir = Path(tempfile.mkdtemp(prefix="hubspot-stream-redis-"))
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(work_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        start_new_session=True)
+    with redis_server() as server:
+        yield server.url
+
+
+@contextmanager
+def redis_server() -> Iterator[RedisServer]:
+    """A started RedisServer; stopped and its directory removed afterwards."""
+    server = RedisServer(Path(tempfile.mkdtemp(prefix="hubspot-stream-redis-")))
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while not _answers(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RedisError(f"redis-server did not answer on port {port}")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        server.start()
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(work_dir, ignore_errors=True)
+        server.stop()
+        shutil.rmtree(server.work_dir, ignore_errors=True)

@@ -25,6 +25,13 @@ def terminate_group(process: subprocess.Popen[Any], grace_seconds: float = 30) -
             process.wait()
 
 
+
+def kill_group(process: subprocess.Popen[Any]) -> None:
+    """SIGKILL to the child's process group (a crash), then reap it."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
 class Child:
     """`python -m stream.cli ARGS` in its own process group; stdout lines kept in memory."""
 

@@ -43,6 +43,21 @@ async def test_request_log_orders_writes_with_record_ids(emulator: EmulatorHandl
     assert [e["seq"] for e in await emulator.requests(after_seq=1)] == [2]
 
 
+async def test_request_log_keeps_written_properties_when_asked(emulator: EmulatorHandle) -> None:
+    await _upsert(emulator, "a@example.com")
+    assert "properties" not in (await emulator.requests())[0]
+    await emulator.settings(log_written_properties=True)
+    inputs = [{"id": e, "idProperty": "email", "properties": {"firstname": name}}
+              for e, name in (("a@example.com", "Ada"), ("b@example.com", "Bob"))]
+    assert (await emulator.call("POST", UPSERT, {"inputs": inputs})).status == 200
+    response = await emulator.call("PATCH", "/crm/v3/objects/contacts/a@example.com"
+                                   "?idProperty=email", {"properties": {"firstname": "Ann"}})
+    assert response.status == 200
+    batch, single = (await emulator.requests())[1:]
+    assert [p["firstname"] for p in batch["properties"]] == ["Ada", "Bob"]
+    assert single["properties"] == [{"firstname": "Ann"}]
+
+
 async def test_reset_stats_keeps_data_and_reset_all_clears_it(emulator: EmulatorHandle) -> None:
     await _upsert(emulator, "a@example.com")
     await emulator.reset("stats")

@@ -36,3 +36,14 @@ async def test_unauthenticated_calls_are_logged_without_app(emulator: EmulatorHa
     [entry] = await emulator.requests()
     assert entry["status"] == 401
     assert entry["app"] is None
+
+
+async def test_a_revoked_token_is_401_until_it_is_added_again(emulator: EmulatorHandle) -> None:
+    await emulator.revoke_token(emulator.token)
+    response = await emulator.call("GET", CONTACTS)
+    assert response.status == 401
+    assert response.body["category"] == "INVALID_AUTHENTICATION"
+    await emulator.add_token(emulator.token, app="private-1")
+    assert (await emulator.call("GET", CONTACTS)).status == 200
+    unknown = await emulator.call("DELETE", "/_emulator/tokens/pat-na1-nobody", token="")
+    assert unknown.status == 404

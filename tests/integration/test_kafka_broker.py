@@ -133,3 +133,48 @@ def test_committed_offsets_survive_a_worker_restart(
     finally:
         second.stop()
     assert sorted(key for _, _, key in consumed(second)) == sorted(f"b{i}" for i in range(10))
+
+
+def read_all(kafka_config: dict[str, str], topic: str, group: str, count: int) -> list[bytes]:
+    """Consume `count` values of `topic` in group `group`, committing them."""
+    consumer = Consumer({**kafka_config, "group.id": group, "auto.offset.reset": "earliest",
+                         "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    values: list[bytes] = []
+
+    def poll() -> bool:
+        for message in consumer.consume(100, 0.5):
+            if message.error() is None:
+                values.append(message.value())
+        return len(values) >= count
+
+    try:
+        wait_until(poll, 60, f"{count} records of {topic}")
+        consumer.commit(asynchronous=False)
+    finally:
+        consumer.close()
+    return values
+
+
+def test_a_restarted_broker_keeps_its_port_topics_and_committed_offsets(tmp_path: Path) -> None:
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    from stream.localdev.kafka import local_broker, restart_broker
+
+    with local_broker(tmp_path / "kafka") as broker:
+        config = {"bootstrap.servers": broker.bootstrap}
+        admin = AdminClient(config)
+        admin.create_topics([NewTopic("kept", 2, 1)])["kept"].result(30)
+        produce(config, "kept", [(f"k{i}".encode(), f"before-{i}".encode()) for i in range(10)])
+        assert len(read_all(config, "kept", "g", 10)) == 10
+        for kill in (False, True):  # a clean stop, then a crash (SIGKILL)
+            bootstrap, pid = broker.bootstrap, broker.process.pid
+            restart_broker(broker, kill=kill)
+            assert broker.bootstrap == bootstrap and broker.process.pid != pid
+            produce(config, "kept", [(f"k{i}".encode(), f"after-{kill}-{i}".encode())
+                                     for i in range(5)])
+            # the group resumes at its committed offsets: only the new records come back
+            assert sorted(read_all(config, "kept", "g", 5)) == sorted(
+                f"after-{kill}-{i}".encode() for i in range(5))
+        assert committed_offsets(config, "g", "kept", 2) and sum(
+            committed_offsets(config, "g", "kept", 2).values()) == 20
