@@ -105,7 +105,22 @@ def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
         **_faust_pages(settings.web_debug_pages),
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix="faust")
+    idempotent_producer(app)
     return app
+
+
+def idempotent_producer(app: faust.App) -> None:
+    """The producer retries on its own when the broker fails over or restarts; without
+    idempotence a retry of a request the broker had written duplicates its records (an outcome
+    published twice: seen in the broker-restart fault scenario). faust turns it on only for
+    transactions, so its settings hook is extended here, before the producer starts."""
+    producer: Any = app.producer  # the aiokafka driver's Producer (a private hook)
+    defaults = producer._settings_extra
+
+    def settings_extra() -> dict[str, Any]:
+        return {**defaults(), "acks": "all", "enable_idempotence": True}
+
+    producer._settings_extra = settings_extra
 
 
 def _faust_pages(enabled: bool) -> Any:
@@ -157,10 +172,12 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
         try:
             async for events in stream.noack_take(INGEST_BATCH, within=INGEST_WITHIN_SECONDS):
                 if pipeline.stopping.is_set():
-                    break  # unacked: redelivered to whoever owns the partitions next
+                    abandon(app, events)  # unacked: redelivered to the partitions' next owner
+                    break
                 try:
                     await pipeline.process("ingest", [in_record(e) for e in events], publish)
                 except LaneStopped:
+                    abandon(app, events)
                     break
                 await _ack_all(stream, events)
         finally:
@@ -171,7 +188,8 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
             await _ack_all(stream, events)
             liveness.last_epoch = time.time()
 
-        scheduler = pipeline.scheduler(lane, publish, ack, settings)
+        scheduler = pipeline.scheduler(lane, publish, ack, settings, lambda events: abandon(
+            app, events))
         liveness.running[lane] = True
         try:
             async for events in stream.noack_take(settings.batch_max_items,
@@ -253,6 +271,19 @@ def follow_assignment(app: faust.App, pipeline: Pipeline, topics: TopicDeclarati
     # faust's stubs describe the handlers more narrowly than faust calls them (sender, tps)
     app.on_partitions_assigned.connect(on_assigned)  # type: ignore[arg-type]
     app.on_partitions_revoked.connect(on_revoked)  # type: ignore[arg-type]
+
+
+def abandon(app: faust.App, events: Sequence[Any]) -> None:
+    """Shutdown gave up these records: never acked (so never committed: the partition's next
+    owner gets them again), and no longer awaited by faust's `wait_empty`, which otherwise holds
+    the shutdown until the grace period ends. faust commits only its acked offsets, which these
+    are not part of."""
+    consumer = app.consumer if app.started else None
+    unacked = getattr(consumer, "_unacked_messages", None)
+    if unacked is None:
+        return
+    for event in events:
+        unacked.discard(event.message)
 
 
 def in_record(event: Any) -> InRecord:

@@ -32,7 +32,8 @@ class BoundedWorker(faust.Worker):
             return
         self._deadline_started = True
         self._on_stop()
-        timer = threading.Timer(self._shutdown_timeout_seconds, self._force_exit)
+        # leave a moment for the process itself to end within the timeout
+        timer = threading.Timer(max(1.0, self._shutdown_timeout_seconds - 1.0), self._force_exit)
         timer.daemon = True
         timer.start()
 

@@ -61,9 +61,13 @@ class LaneScheduler:
 
     def __init__(self, run_epoch: RunEpoch, ack: Ack, limit: InFlightLimit,
                  batch_max_items: int, batch_max_wait_seconds: float, max_records: int,
-                 observe: Callable[[str, float], None] = lambda name, value: None) -> None:
+                 observe: Callable[[str, float], None] = lambda name, value: None,
+                 abandon: Callable[[Sequence[Any]], None] = lambda handles: None,
+                 stopping: asyncio.Event | None = None) -> None:
         self.run_epoch = run_epoch
         self.ack = ack
+        self.abandon = abandon
+        self.stopping = stopping or asyncio.Event()
         self.limit = limit
         self.batch_max_items = batch_max_items
         self.batch_max_wait_seconds = batch_max_wait_seconds
@@ -82,7 +86,9 @@ class LaneScheduler:
         (shutdown): the caller stops consuming, nothing it holds is acked."""
         while not self.stopped and self.held >= self.max_records:
             await self._wait_change()
-        if self.stopped:
+        if self.stopped or self.stopping.is_set():
+            self.abandon([held.handle for held in records])
+            self._launch()
             return False
         self.waiting.extend(records)
         self.held += len(records)
@@ -97,6 +103,12 @@ class LaneScheduler:
     def _launch(self) -> None:
         """Start epochs while the limit allows and records are ready; a partial epoch starts
         only when nothing is in flight or its oldest record waited the batch wait."""
+        if self.stopping.is_set():
+            self.stopped = True  # shutdown: start nothing new; waiting records stay unacked
+        if self.stopped and self.waiting:
+            self.abandon([held.handle for held in self.waiting])
+            self.held -= len(self.waiting)
+            self.waiting.clear()
         limit = self.limit.value()
         self.observe("limit", limit)
         while len(self.tasks) < limit and not self.stopped:
@@ -141,9 +153,11 @@ class LaneScheduler:
             await self.ack([held.handle for held in epoch])
         except LaneStopped:
             self.stopped = True  # unacked: redelivered to the next owner of the partitions
+            self.abandon([held.handle for held in epoch])
         except Exception:  # process() never raises else; a bug here must not lose the lane
             log.exception("lane epoch raised; stopping the lane (records stay unacked)")
             self.stopped = True
+            self.abandon([held.handle for held in epoch])
         finally:
             self.busy.difference_update(held.key for held in epoch)
             self.held -= len(epoch)

@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from stream.delivery.action_call import ActionCall
 from stream.delivery.crash_ledger import CrashLedger
@@ -112,10 +112,11 @@ class Pipeline:
         if budget is not None:
             budget.share = max(share, 0.01)
 
-    def scheduler(self, lane: Lane, publish: Publish, ack: Ack,
-                  settings: InFlightSettings) -> LaneScheduler:
+    def scheduler(self, lane: Lane, publish: Publish, ack: Ack, settings: InFlightSettings,
+                  abandon: Callable[[Sequence[Any]], None]) -> LaneScheduler:
         """The in-flight scheduler of one lane agent: epochs run through `process`, their
-        records acked with `ack` once published."""
+        records acked with `ack` once published, or given to `abandon` (never acked) when
+        shutdown stops the lane."""
         def observe(name: str, value: float) -> None:
             if name == "limit":
                 self.metrics.in_flight_limit.labels(self.destination, lane).set(value)
@@ -135,7 +136,7 @@ class Pipeline:
         observe("in_flight", 0)
         return LaneScheduler(run_epoch, ack, limit, settings.batch_max_items,
                              settings.batch_max_wait_seconds, settings.max_records_in_flight,
-                             observe)
+                             observe, abandon, self.stopping)
 
     def _pace(self) -> tuple[float, float]:
         client = self._runner.context.client if self._runner is not None else None

@@ -20,8 +20,6 @@ def error_lines(worker: ChildProcess) -> int:
     return sum(" ERROR " in line or "[ERROR]" in line for line in list(worker.lines))
 
 
-@pytest.mark.xfail(strict=True, reason="log flood: 1,189 ERROR lines in the worker's output "
-                   "during a 6 s broker restart (outcomes, order and end state were right)")
 @pytest.mark.parametrize("variant", variants(0, 0))
 def test_broker_restart_on_the_same_port_and_data_dir(
         variant: Variant, own_broker: Broker, redis_url: str, tmp_path: Path) -> None:
@@ -38,9 +36,6 @@ def test_broker_restart_on_the_same_port_and_data_dir(
             report.summary())
 
 
-@pytest.mark.xfail(strict=True, reason="Redis killed for 10 s: the lane agent crashed, the "
-                   "stream went on past the crashed batch: 57 outcomes missing for good, 32 "
-                   "duplicates, 26 contacts left with older values (issue 10, item 2)")
 @pytest.mark.parametrize("variant", variants(10, 30))
 def test_redis_killed_and_restarted_empty_with_two_workers(
         variant: Variant, kafka_bootstrap: str, own_redis: RedisServer, tmp_path: Path) -> None:

@@ -47,9 +47,6 @@ def test_hubspot_fault_mid_stream(name: str, fault: Injector, variant: Variant,
         run.finish(ended, variant.timeout_seconds).assert_promise()
 
 
-@pytest.mark.xfail(strict=True, reason="the worker wakes at its own midnight, HubSpot's clock "
-                   "(1 s behind) still answers DAILY 429, and the worker parks 86,400 s more: "
-                   "113 of 180 outcomes never came")
 @pytest.mark.parametrize("variant", variants(40, 120))
 def test_daily_limit_parks_until_the_portals_midnight_then_resumes(
         variant: Variant, kafka_bootstrap: str, tmp_path: Path) -> None:

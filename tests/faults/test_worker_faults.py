@@ -14,10 +14,6 @@ pytestmark = pytest.mark.integration
 COMMIT_SECONDS = 3.0  # the workers commit offsets every second
 
 
-@pytest.mark.xfail(strict=False, reason="timing-dependent duplicates: a worker killed after an "
-                   "epoch's outcomes were published but before Redis remembered them and the "
-                   "records were acked redelivers the whole epoch (1 and 85 duplicate outcomes "
-                   "in two runs, 0 in a third)")
 @pytest.mark.parametrize("variant", variants(0, 0))
 def test_kill_9_mid_epoch_with_redis(variant: Variant, kafka_bootstrap: str, redis_url: str,
                                      tmp_path: Path) -> None:
@@ -29,9 +25,6 @@ def test_kill_9_mid_epoch_with_redis(variant: Variant, kafka_bootstrap: str, red
         run.finish(ended, variant.timeout_seconds).assert_promise()
 
 
-@pytest.mark.xfail(strict=True, reason="a restart without Redis forgets which contact belongs "
-                   "to which user: the later group events are rejected contact_unknown (issue "
-                   "10, item 3); a mid-epoch kill also gave 56 duplicate outcomes")
 @pytest.mark.parametrize("variant", variants(0, 0))
 def test_kill_9_mid_epoch_without_redis(variant: Variant, kafka_bootstrap: str,
                                         tmp_path: Path) -> None:
@@ -47,10 +40,7 @@ def test_kill_9_mid_epoch_without_redis(variant: Variant, kafka_bootstrap: str,
         run.finish(ended, variant.timeout_seconds).assert_promise()
 
 
-@pytest.mark.parametrize("paused", [False, pytest.param(True, marks=pytest.mark.xfail(
-    strict=True, reason="SIGTERM while the lanes are paused by a HubSpot outage: the worker "
-    "had not exited 15 s later (shutdown timeout 10 s) and was killed (issue 10, item 5)"))],
-    ids=["running", "paused"])
+@pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
 @pytest.mark.parametrize("variant", variants(5, 30))
 def test_sigterm_exits_within_the_shutdown_timeout_and_the_restart_loses_nothing(
         paused: bool, variant: Variant, kafka_bootstrap: str, redis_url: str,
