@@ -195,8 +195,8 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
             async for events in stream.noack_take(settings.batch_max_items,
                                                   within=settings.batch_max_wait_seconds):
                 held = [Held(e.message.key or b"", in_record(e), e) for e in events]
-                if pipeline.stopping.is_set() or not await scheduler.submit(held):
-                    break  # unacked: redelivered to whoever owns the partitions next
+                if not await scheduler.submit(held):  # stopping: it abandoned them (unacked)
+                    break
         finally:
             liveness.running[lane] = pipeline.stopping.is_set()
 

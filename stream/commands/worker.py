@@ -122,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
           f"web=http://127.0.0.1:{settings.web_port}", flush=True)
     from stream.agents.worker import run_worker
 
-    run_worker(parts.app, args.loglevel, on_stop=pipeline.request_stop,
+    grace = settings.shutdown_timeout_seconds / 2  # then running calls are cut, records unacked
+    run_worker(parts.app, args.loglevel, on_stop=lambda: pipeline.request_stop(grace),
                shutdown_timeout_seconds=settings.shutdown_timeout_seconds)
     return 0

@@ -95,6 +95,16 @@ class LaneScheduler:
         self._launch()
         return not self.stopped
 
+    def stop(self) -> None:
+        """Shutdown: nothing new starts; records waiting for their key are abandoned now."""
+        self.stopping.set()
+        self._launch()
+
+    def cancel(self) -> None:
+        """Cancel the epochs in flight (their records are abandoned, never acked)."""
+        for task in list(self.tasks):
+            task.cancel()
+
     async def drain(self) -> None:
         """Wait until every epoch in flight finished (tests, shutdown)."""
         while self.tasks:
@@ -151,9 +161,11 @@ class LaneScheduler:
         try:
             await self.run_epoch([held.record for held in epoch])
             await self.ack([held.handle for held in epoch])
-        except LaneStopped:
+        except (LaneStopped, asyncio.CancelledError) as exc:
             self.stopped = True  # unacked: redelivered to the next owner of the partitions
             self.abandon([held.handle for held in epoch])
+            if isinstance(exc, asyncio.CancelledError):
+                raise
         except Exception:  # process() never raises else; a bug here must not lose the lane
             log.exception("lane epoch raised; stopping the lane (records stay unacked)")
             self.stopped = True

@@ -94,6 +94,7 @@ class Pipeline:
         self.stopping = asyncio.Event()
         self.health = LaneHealth()
         self._share = 1.0
+        self._schedulers: list[LaneScheduler] = []
 
     async def runner(self) -> ActionRunner:
         """The action runner, opened on first use inside the worker's event loop."""
@@ -134,18 +135,31 @@ class Pipeline:
                               lambda: self._pace()[1])
         observe("limit", limit.value())
         observe("in_flight", 0)
-        return LaneScheduler(run_epoch, ack, limit, settings.batch_max_items,
-                             settings.batch_max_wait_seconds, settings.max_records_in_flight,
-                             observe, abandon, self.stopping)
+        scheduler = LaneScheduler(run_epoch, ack, limit, settings.batch_max_items,
+                                  settings.batch_max_wait_seconds,
+                                  settings.max_records_in_flight, observe, abandon,
+                                  self.stopping)
+        self._schedulers.append(scheduler)
+        return scheduler
 
     def _pace(self) -> tuple[float, float]:
         client = self._runner.context.client if self._runner is not None else None
         pace = getattr(client, "pace", None)
         return pace() if callable(pace) else (10.0, 0.5)
 
-    def request_stop(self) -> None:
-        """Shutdown: stop retrying; paused epochs are abandoned (their records stay unacked)."""
+    def request_stop(self, grace_seconds: float = 10.0) -> None:
+        """Shutdown: stop retrying; paused epochs and records waiting for their key are
+        abandoned (their records stay unacked). Epochs still running after `grace_seconds`
+        (a HubSpot call retrying inside its call budget) are cancelled and abandoned too."""
         self.stopping.set()
+        for scheduler in self._schedulers:
+            scheduler.stop()
+
+        def cancel_running() -> None:
+            for scheduler in self._schedulers:
+                scheduler.cancel()
+
+        asyncio.get_running_loop().call_later(grace_seconds, cancel_running)
 
     def partitions_revoked(self, lane: str, partitions: Sequence[int]) -> None:
         """Another worker owns these lane partitions now: forget their state."""

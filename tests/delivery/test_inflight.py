@@ -139,3 +139,19 @@ def test_the_limit_follows_rate_times_latency_within_its_cap() -> None:
     assert InFlightLimit(32, lambda: 19.0, lambda: 0.4).value() == 13
     assert InFlightLimit(32, lambda: 9.5, lambda: 0.01).value() == 2
     assert InFlightLimit(8, lambda: 25.0, lambda: 2.0).value() == 8
+
+
+async def test_stop_abandons_waiting_records_and_cancel_abandons_running_epochs() -> None:
+    lane, abandoned = Lane(), list[Any]()
+    lanes = LaneScheduler(lane.run_epoch, lane.ack, InFlightLimit(4), 10, 0.0, 100,
+                          abandon=abandoned.extend)
+    await lanes.submit([held("u1", "a1")])
+    await lanes.submit([held("u1", "a2"), held("u2", "b1")])  # a2 waits for a1's epoch
+    await lane.settle()
+    lanes.stop()
+    assert abandoned == ["a2"]
+    assert await lanes.submit([held("u3", "c1")]) is False
+    lanes.cancel()  # a1 and b1 are stuck in HubSpot calls
+    await lanes.drain()
+    assert sorted(abandoned) == ["a1", "a2", "b1", "c1"]
+    assert lane.acked == []
