@@ -27,6 +27,7 @@ INGEST_BATCH = 500
 INGEST_WITHIN_SECONDS = 0.2
 ATTEMPT_HEADER = "hubspot-stream-attempt"
 LAG_REFRESH_SECONDS = 5.0
+STUCK_LOOP_SECONDS = 30.0  # /healthz fails when the 5 s gauge timer has not run for this long
 OUT_TOPICS: tuple[TopicId, ...] = ("results", "failures", "user_lane", "group_lane",
                                    "user_state", "group_state")
 FAUST_PAGES = ("web_router_enabled", "web_tables_enabled", "web_graph_enabled",
@@ -47,6 +48,7 @@ class Liveness:
 
     running: dict[str, bool] = field(default_factory=dict)
     last_epoch: float = 0.0
+    last_tick: float = field(default_factory=time.monotonic)  # the gauge timer's last run
 
 
 def attempt_of(headers: Any) -> int:
@@ -135,8 +137,11 @@ def add_health_pages(app: faust.App, pipeline: Pipeline, liveness: Liveness) -> 
     @app.page("/healthz")
     async def healthz(web: Any, request: Any) -> Any:
         dead = sorted(name for name, running in liveness.running.items() if not running)
-        body = {"status": "dead agents" if dead else "ok", "dead_agents": dead}
-        return web.json(body, status=503 if dead else 200)
+        lag = time.monotonic() - liveness.last_tick
+        stuck = lag > STUCK_LOOP_SECONDS  # the event loop ran nothing else for that long
+        status = "dead agents" if dead else "event loop stuck" if stuck else "ok"
+        body = {"status": status, "dead_agents": dead, "loop_lag_seconds": round(lag, 1)}
+        return web.json(body, status=503 if dead or stuck else 200)
 
     @app.page("/readyz")
     async def readyz(web: Any, request: Any) -> Any:
@@ -210,6 +215,7 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
 
     @app.timer(LAG_REFRESH_SECONDS)  # type: ignore[untyped-decorator]  # faust's stub
     async def refresh_gauges() -> None:
+        liveness.last_tick = time.monotonic()
         pipeline.problems()  # paused / blocked gauges follow even without /readyz probes
         if app.consumer is not None and app.started:
             pipeline.metrics.record_lag(pipeline.destination, consumer_lags(app.consumer))

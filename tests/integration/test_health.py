@@ -61,6 +61,8 @@ def test_a_worker_whose_token_is_refused_is_not_ready_then_resumes_by_itself(
     reader.wait_for(len(events), timeout_seconds=120)
     assert {r["status"] for r in reader.records} == {"delivered"}
     wait_until(lambda: get(port, "/readyz")[0] == 200, 30, "ready again")
-    assert get(port, "/healthz") == (200, {"status": "ok", "dead_agents": []})
+    status, health = get(port, "/healthz")
+    assert (status, health["status"], health["dead_agents"]) == (200, "ok", [])
+    assert health["loop_lag_seconds"] < 30
     assert get(port, "/router/")[0] == 404
     assert get(port, "/table/")[0] == 404
