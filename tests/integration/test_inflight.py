@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import signal
 import threading
 import time
 import urllib.request
@@ -14,10 +13,11 @@ import pytest
 
 from tests.builders import make_group, make_identify
 from tests.fixtures.pipeline import Deployment, by_pair
-from tests.fixtures.process import ChildProcess, wait_until
+from tests.fixtures.process import ChildProcess
 from tests.integration.test_pipeline import (
     assert_no_association_before_its_contact_write,
     hubspot_view,
+    kill_mid_stream_and_restart,
     produce,
 )
 
@@ -98,19 +98,8 @@ def test_per_user_order_holds_with_many_epochs_in_flight(deployment: Deployment)
 def test_out_of_order_epochs_and_a_kill_lose_nothing(deployment: Deployment) -> None:
     deployment.env["HUBSPOT_STREAM_BATCH_MAX_ITEMS"] = "10"
     slow_and_jittery(deployment)
-    worker = deployment.start_worker("doomed")
     events = versioned_events()
-    produce(deployment, events)
-    reader = deployment.outcome_reader()
-    wait_until(lambda: reader.poll() >= len(events) // 3, 120, "a third of the outcomes",
-               interval_seconds=0.0)
-    worker.stop(signal.SIGKILL)
-    deployment.workers.remove(worker)
-    deployment.start_worker("restarted")
-    expected = {(e["messageId"], MAPPING_OF[e["type"]]) for e in events}
-    reader.wait_for_pairs(expected, timeout_seconds=240)
-    reader.poll(3.0)
-    assert reader.pairs() == expected
+    reader = kill_mid_stream_and_restart(deployment, events, MAPPING_OF, len(events) // 3)
     repeated = {pair: [r["status"] for r in found] for pair, found in by_pair(
         reader.records).items() if len(found) > 1}
     # only what was in flight when the worker died may repeat: a few epochs, never more

@@ -40,6 +40,25 @@ def assert_exactly_one_outcome_each(events: list[dict[str, Any]],
     assert not repeated, f"more than one outcome for {len(repeated)} pairs"
 
 
+def kill_mid_stream_and_restart(deployment: Deployment, events: list[dict[str, Any]],
+                                mapping_of: dict[str, str], outcomes_before: int) -> Any:
+    """Produce, kill -9 the worker once `outcomes_before` outcomes are out, start another;
+    returns the outcome reader once every (event, mapping) has an outcome."""
+    worker = deployment.start_worker("doomed")
+    produce(deployment, events)
+    reader = deployment.outcome_reader()
+    wait_until(lambda: reader.poll() >= outcomes_before, 120, "outcomes before the kill",
+               interval_seconds=0.0)
+    worker.stop(signal.SIGKILL)
+    deployment.workers.remove(worker)
+    deployment.start_worker("restarted")
+    expected = {(e["messageId"], mapping_of[e["type"]]) for e in events}
+    reader.wait_for_pairs(expected, timeout_seconds=240)
+    reader.poll(3.0)
+    assert reader.pairs() == expected
+    return reader
+
+
 async def hubspot_view(deployment: Deployment) -> dict[str, Any]:
     emulator = deployment.emulator
     return {
@@ -138,18 +157,7 @@ def test_bad_input_gets_a_failure_outcome_and_never_blocks_valid_events(
 def test_a_killed_worker_loses_nothing_and_converges_to_the_same_hubspot_state(
         deployment: Deployment) -> None:
     events = delivery_events(600)
-    worker = deployment.start_worker("doomed")
-    produce(deployment, events)
-    reader = deployment.outcome_reader()
-    wait_until(lambda: reader.poll() >= 200, 120, "some outcomes before the kill",
-               interval_seconds=0.0)
-    worker.stop(signal.SIGKILL)
-    deployment.workers.remove(worker)
-    deployment.start_worker("restarted")
-    expected = {(e["messageId"], MAPPING_OF[e["type"]]) for e in events}
-    reader.wait_for_pairs(expected, timeout_seconds=240)
-    reader.poll(3.0)
-    assert reader.pairs() == expected
+    reader = kill_mid_stream_and_restart(deployment, events, MAPPING_OF, 200)
     assert all(r["status"] == "delivered" for r in reader.records)
     view = asyncio.run(hubspot_view(deployment))
     assert len(view["contacts"]) == 600
