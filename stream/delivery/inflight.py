@@ -3,10 +3,11 @@
 The lane agent submits each batch it takes and returns to Kafka at once. A record whose key (the
 lane's Kafka key: user or group) has an epoch in flight waits, in arrival order, until that epoch
 is published; the others form new epochs, up to a limit that follows the rate budget and the
-measured HubSpot latency (Little's law). Records are acked by their epoch once its outcomes are
-acknowledged by Kafka; faust commits only the contiguous acked prefix of each partition, so
-epochs completing out of order never commit past an unfinished record. `max_records` bounds what
-a lane holds: `submit` waits (backpressure: the agent stops taking records) while it is full.
+measured HubSpot latency (Little's law). Epochs finish in any order, but their records are acked
+in offset order per partition (AckGate): faust-streaming 0.15's commit does not stop at the first
+unacked record (see AckGate), so an out-of-order ack could commit past a record that has no
+outcome yet. `max_records` bounds what a lane holds until acked: `submit` waits (backpressure:
+the agent stops taking records) while it is full.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Held:
     record: InRecord
     handle: Any
     since: float = field(default_factory=time.monotonic)
+    done: bool = False
 
 
 @dataclass
@@ -50,6 +52,46 @@ class InFlightLimit:
     def value(self) -> int:
         wanted = math.ceil(self.calls_per_second() * self.latency_seconds() * HEADROOM) + 1
         return max(1, min(self.cap, wanted))
+
+
+class AckGate:
+    """Releases a partition's records for acking in offset order, once each is done.
+
+    faust-streaming 0.15.3 commits `Consumer._new_offset(tp)`: the first consecutive run of
+    acked offsets, checked against the committed offset with `if committed_offset:` and
+    `min(acked) - committed_offset > 1`. So with nothing committed yet (None, or 0) any acked
+    run is committed, and one unacked record right at the committed offset is skipped: acks out
+    of order could move a partition past a record without an outcome, which a crash then loses.
+    Acking only the done prefix of each partition keeps faust's input in order."""
+
+    def __init__(self) -> None:
+        self.partitions: dict[tuple[str, int], deque[Held]] = {}
+        self.size = 0
+
+    def add(self, records: Sequence[Held]) -> None:
+        """Records in the order the agent took them (offset order per partition)."""
+        for held in records:
+            source = held.record.source
+            queue = self.partitions.setdefault((source.topic, source.partition), deque())
+            if queue and source.offset <= queue[-1].record.source.offset:
+                self.size -= len(queue)  # redelivered from the committed offset: start over
+                queue.clear()
+            queue.append(held)
+            self.size += 1
+
+    def complete(self, records: Sequence[Held]) -> list[Held]:
+        """Mark records done; returns those now ackable (each partition's done prefix)."""
+        touched = set()
+        for held in records:
+            held.done = True
+            touched.add((held.record.source.topic, held.record.source.partition))
+        ready: list[Held] = []
+        for partition in touched:
+            queue = self.partitions.get(partition)
+            while queue and queue[0].done:
+                ready.append(queue.popleft())
+        self.size -= len(ready)
+        return ready
 
 
 RunEpoch = Callable[[Sequence[InRecord]], Awaitable[None]]
@@ -76,7 +118,7 @@ class LaneScheduler:
         self.waiting: deque[Held] = deque()
         self.busy: set[bytes] = set()
         self.tasks: set[asyncio.Task[None]] = set()
-        self.held = 0
+        self.gate = AckGate()
         self.stopped = False
         self._changed = asyncio.Event()
         self._timer: asyncio.TimerHandle | None = None
@@ -84,14 +126,14 @@ class LaneScheduler:
     async def submit(self, records: Sequence[Held]) -> bool:
         """Take a batch; waits while the lane holds `max_records`. False once the lane stopped
         (shutdown): the caller stops consuming, nothing it holds is acked."""
-        while not self.stopped and self.held >= self.max_records:
+        while not self.stopped and self.gate.size >= self.max_records:
             await self._wait_change()
         if self.stopped or self.stopping.is_set():
             self.abandon([held.handle for held in records])
             self._launch()
             return False
         self.waiting.extend(records)
-        self.held += len(records)
+        self.gate.add(records)
         self._launch()
         return not self.stopped
 
@@ -117,7 +159,6 @@ class LaneScheduler:
             self.stopped = True  # shutdown: start nothing new; waiting records stay unacked
         if self.stopped and self.waiting:
             self.abandon([held.handle for held in self.waiting])
-            self.held -= len(self.waiting)
             self.waiting.clear()
         limit = self.limit.value()
         self.observe("limit", limit)
@@ -160,7 +201,7 @@ class LaneScheduler:
     async def _run(self, epoch: list[Held]) -> None:
         try:
             await self.run_epoch([held.record for held in epoch])
-            await self.ack([held.handle for held in epoch])
+            await self.ack([held.handle for held in self.gate.complete(epoch)])
         except (LaneStopped, asyncio.CancelledError) as exc:
             self.stopped = True  # unacked: redelivered to the next owner of the partitions
             self.abandon([held.handle for held in epoch])
@@ -172,7 +213,6 @@ class LaneScheduler:
             self.abandon([held.handle for held in epoch])
         finally:
             self.busy.difference_update(held.key for held in epoch)
-            self.held -= len(epoch)
             task = asyncio.current_task()
             if task is not None:
                 self.tasks.discard(task)

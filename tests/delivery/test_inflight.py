@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from stream.delivery.inflight import Held, InFlightLimit, LaneScheduler
+from stream.delivery.inflight import AckGate, Held, InFlightLimit, LaneScheduler
 from stream.delivery.records import InRecord
 from stream.delivery.runner import LaneStopped
 from stream.outcomes.model import SourceCoordinates
@@ -41,8 +42,13 @@ class Lane:
             await asyncio.sleep(0)
 
 
-def held(key: str, name: str, offset: int = 0) -> Held:
-    return Held(key.encode(), InRecord(SourceCoordinates("lane", 0, offset), name.encode()), name)
+_OFFSETS = itertools.count()
+
+
+def held(key: str, name: str, partition: int = 0) -> Held:
+    """A record of `partition`, at the next offset (the order the agent took it in)."""
+    return Held(key.encode(), InRecord(SourceCoordinates("lane", partition, next(_OFFSETS)),
+                                       name.encode()), name)
 
 
 def scheduler(lane: Lane, limit: int = 4, batch: int = 2, max_records: int = 100,
@@ -77,13 +83,13 @@ async def test_a_key_with_an_epoch_in_flight_waits_while_other_keys_go_on() -> N
     assert lane.started == [["a1", "b1"], ["c1", "d1"]]  # a2, a3 wait for a1's epoch
     lane.gates[1].set()
     await lane.settle()
-    assert lane.acked == ["c1", "d1"]  # out of order: faust commits only the contiguous prefix
+    assert lane.acked == []  # c1 and d1 are done, but a1 and b1, before them, are not
     lane.gates[0].set()
     await lane.settle()
     assert lane.started[2] == ["a2", "a3"]  # in arrival order, in one epoch (which keeps it)
     lane.gates[2].set()
     await lanes.drain()
-    assert lane.acked == ["c1", "d1", "a1", "b1", "a2", "a3"]
+    assert lane.acked == ["a1", "b1", "a2", "c1", "a3", "d1"]  # offset order
 
 
 async def test_submit_waits_while_the_lane_holds_its_record_cap() -> None:
@@ -155,3 +161,32 @@ async def test_stop_abandons_waiting_records_and_cancel_abandons_running_epochs(
     await lanes.drain()
     assert sorted(abandoned) == ["a1", "a2", "b1", "c1"]
     assert lane.acked == []
+
+
+async def test_epochs_finishing_out_of_order_ack_each_partition_in_offset_order() -> None:
+    lane = Lane()
+    lanes = scheduler(lane, limit=4, batch=1)
+    await lanes.submit([held("u1", "p0-first", 0), held("u2", "p1-first", 1),
+                        held("u3", "p0-second", 0), held("u4", "p1-second", 1)])
+    await lane.settle()
+    lane.gates[2].set()  # p0-second done before p0-first
+    lane.gates[1].set()  # p1-first done: nothing before it on partition 1
+    await lane.settle()
+    assert lane.acked == ["p1-first"]
+    lane.gates[0].set()
+    await lane.settle()
+    assert lane.acked == ["p1-first", "p0-first", "p0-second"]
+    lane.gates[3].set()
+    await lanes.drain()
+    assert lane.acked[-1] == "p1-second"
+    assert lanes.gate.size == 0
+
+
+def test_records_redelivered_from_the_committed_offset_start_their_partition_over() -> None:
+    gate = AckGate()
+    first, second = held("u1", "a"), held("u2", "b")
+    gate.add([first, second])
+    again = Held(b"u1", first.record, "a-again")  # a rebalance seeks back to `first`
+    gate.add([again])
+    assert gate.size == 1
+    assert [h.handle for h in gate.complete([again])] == ["a-again"]
