@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,14 +25,13 @@ from stream.delivery.ingest import Ingestor, IngestResult
 from stream.delivery.lane_memory import LaneMemory
 from stream.delivery.lane_state import KeyState, LaneState, StateUpdate
 from stream.delivery.records import InRecord, OutRecord, Publish, TopicId
-from stream.delivery.runner import ActionRunner, LaneStopped, internal_error
+from stream.delivery.runner import ActionRunner, LaneStopped, PausePolicy, internal_error
 from stream.errors import Reason
 from stream.metrics.pipeline import PipelineMetrics
 from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
 
 log = logging.getLogger(__name__)
 Lane = Literal["ingest", "user", "group"]
-RETRY_CAP_SECONDS = 30.0
 
 
 class InFlightSettings(Protocol):
@@ -95,6 +93,7 @@ class Pipeline:
         self.health = LaneHealth()
         self._share = 1.0
         self._schedulers: list[LaneScheduler] = []
+        self.retry = PausePolicy(base_seconds=0.5)  # a blocked lane backs off like a paused one
 
     async def runner(self) -> ActionRunner:
         """The action runner, opened on first use inside the worker's event loop."""
@@ -269,7 +268,7 @@ class Pipeline:
         if self.health.blocked.get(lane) != reason:
             log.error("%s lane blocked (%s); retrying the same records", lane, reason)
         self.health.blocked[lane] = reason
-        delay = random.uniform(0.5, min(RETRY_CAP_SECONDS, 2.0 ** attempt))
+        delay = self.retry.delay(attempt, exc)
         try:
             await asyncio.wait_for(self.stopping.wait(), timeout=delay)
         except TimeoutError:

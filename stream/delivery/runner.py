@@ -33,7 +33,7 @@ class PausePolicy:
     cap_seconds: float = 30.0
     fatal_seconds: float = 60.0
 
-    def delay(self, attempt: int, error: Exception) -> float:
+    def delay(self, attempt: int, error: BaseException) -> float:
         """Seconds to wait before retrying the chunk after `attempt` failures."""
         if isinstance(error, FatalError):
             return self.fatal_seconds
