@@ -71,7 +71,7 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
         def on_pause(action: str, exc: Exception) -> None:
             metrics.pauses.labels(destination.id, action, type(exc).__name__).inc()
 
-        return ActionRunner(ACTIONS, context, pause, on_pause=on_pause)
+        return ActionRunner(ACTIONS, context, pause, on_pause=on_pause, pacing=client)
 
     states = {"user": lane_state(topics.by_id("user_state").name, settings, kafka),
               "group": lane_state(topics.by_id("group_state").name, settings, kafka)}

@@ -107,10 +107,8 @@ class Pipeline:
         """This worker now owns `share` of the lane partitions: the part of the rate budget it
         paces with if the shared budget (Redis) becomes unreachable."""
         self._share = share
-        budget = getattr(getattr(self._runner, "context", None), "client", None)
-        budget = getattr(budget, "budget", None)
-        if budget is not None:
-            budget.share = max(share, 0.01)
+        if self._runner is not None:
+            self._runner.pacing.share_budget(share)
 
     def scheduler(self, lane: Lane, publish: Publish, ack: Ack, settings: InFlightSettings,
                   abandon: Callable[[Sequence[Any]], None]) -> LaneScheduler:
@@ -142,9 +140,7 @@ class Pipeline:
         return scheduler
 
     def _pace(self) -> tuple[float, float]:
-        client = self._runner.context.client if self._runner is not None else None
-        pace = getattr(client, "pace", None)
-        return pace() if callable(pace) else (10.0, 0.5)
+        return self._runner.pacing.pace() if self._runner is not None else (10.0, 0.5)
 
     def request_stop(self, grace_seconds: float = 10.0) -> None:
         """Shutdown: stop retrying; paused epochs and records waiting for their key are

@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from stream.actions.base import Action, ActionContext, ItemError, ItemResult, Payload
 from stream.delivery.action_call import ActionCall
@@ -23,6 +23,25 @@ Sleep = Callable[[float], Awaitable[None]]
 class LaneStopped(Exception):
     """Shutdown was requested while the lane waited for HubSpot: the epoch is abandoned, its
     records stay unacked and are redelivered to whoever owns the partition next."""
+
+
+class Pacing(Protocol):
+    """What the delivery core asks of the HubSpot client besides calls: how fast it may go,
+    and which share of the destination's budget this worker paces with."""
+
+    def pace(self) -> tuple[float, float]: ...
+
+    def share_budget(self, share: float) -> None: ...
+
+
+class UnpacedClient:
+    """Pacing for a runner without a rate budget (tests, fakes)."""
+
+    def pace(self) -> tuple[float, float]:
+        return 10.0, 0.5
+
+    def share_budget(self, share: float) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -58,8 +77,9 @@ class ActionRunner:
     def __init__(self, actions: Mapping[str, Action], context: ActionContext,
                  pause: PausePolicy | None = None, sleep: Sleep | None = None,
                  on_pause: Callable[[str, Exception], None] | None = None,
-                 stopping: asyncio.Event | None = None) -> None:
+                 stopping: asyncio.Event | None = None, pacing: Pacing | None = None) -> None:
         self.actions = actions
+        self.pacing = pacing or UnpacedClient()
         self.context = context
         self.pause = pause or PausePolicy()
         self._sleep = sleep

@@ -115,6 +115,11 @@ class HubSpotClient:
         rate = limit.count * self.budget.share / limit.window_seconds if limit else 10.0
         return rate, self.latency_seconds
 
+    def share_budget(self, share: float) -> None:
+        """This worker owns `share` of the lane partitions: the part of the rate budget it
+        paces with while the shared budget (Redis) is unreachable."""
+        self.budget.share = max(share, 0.01)
+
     async def request(self, method: str, path: str, *, json: Any = None,
                       params: Mapping[str, str] | None = None) -> Response:
         """One logical call, retried as the decision says within the call budget."""

@@ -325,3 +325,29 @@ async def test_a_batch_after_a_clean_run_is_not_isolated(tmp_path: Any) -> None:
     await run(pipeline, kafka, "user", lane(*calls))
     assert [len(keys) for _, keys, _ in recorder.calls] == [3]
     assert CrashLedger(tmp_path / "crash-ledger.json").previous == []
+
+
+async def test_the_budget_share_and_the_pace_go_through_the_runners_pacing() -> None:
+    class Pacing:
+        shares: list[float] = []
+
+        def pace(self) -> tuple[float, float]:
+            return 19.0, 0.4
+
+        def share_budget(self, share: float) -> None:
+            self.shares.append(share)
+
+    pipeline = make_pipeline(Recorder(), FakeKafka())
+    pipeline.assignment_changed(0.5)  # before the runner opens: remembered
+    runner = await pipeline.runner()
+    pacing = Pacing()
+    runner.pacing = pacing
+    pipeline.assignment_changed(0.25)
+    assert pacing.shares == [0.25]
+    scheduler = pipeline.scheduler("user", FakeKafka().publish, lambda h: asyncio.sleep(0),
+                                   type("S", (), {"batch_max_items": 100,
+                                                  "batch_max_wait_seconds": 1.0,
+                                                  "max_epochs_in_flight": 32,
+                                                  "max_records_in_flight": 10})(),
+                                   lambda handles: None)
+    assert scheduler.limit.value() == 13  # ceil(19 calls/s x 0.4 s x 1.5) + 1
