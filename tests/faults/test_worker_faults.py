@@ -22,7 +22,7 @@ def test_kill_9_mid_epoch_with_redis(variant: Variant, kafka_bootstrap: str, red
         worker = run.stream_until(0.3, "doomed", variant.waves)
         ended = injectors.kill_worker(run, worker)
         run.start_worker("doomed")
-        run.finish(ended, variant.timeout_seconds).assert_promise()
+        run.finish(ended, variant.timeout_seconds).assert_promise(crash_window=variant.users)
 
 
 @pytest.mark.parametrize("variant", variants(0, 0))
@@ -37,7 +37,7 @@ def test_kill_9_mid_epoch_without_redis(variant: Variant, kafka_bootstrap: str,
         ended = injectors.kill_worker(run, worker)
         run.start_worker("doomed")
         run.produce_waves(1, kinds=("group",))  # later group calls, no new identify
-        run.finish(ended, variant.timeout_seconds).assert_promise()
+        run.finish(ended, variant.timeout_seconds).assert_promise(crash_window=variant.users)
 
 
 @pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
