@@ -81,6 +81,8 @@ class WorkerSettings(BaseSettings):
     web_port: int = Field(default=6066, ge=0)
     web_bind: str = "0.0.0.0"
     web_debug_pages: bool = False
+    direct_delivery: bool = True  # stream/delivery/direct.py
+    faust_metrics: bool = False  # faust's per-record sensors: ~10 % of a worker's CPU
     consumer_group_instance_id: str | None = Field(default_factory=stable_instance_id)
     rebalance_timeout_seconds: float = Field(default=60.0, gt=0)
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)

@@ -13,6 +13,7 @@ from stream.actions.cache import ActionCaches
 from stream.actions.catalog import ACTIONS
 from stream.agents.app import build_app
 from stream.delivery.crash_ledger import CrashLedger
+from stream.delivery.direct import DirectRouting
 from stream.delivery.ingest import Ingestor
 from stream.delivery.lane_memory import (
     DegradingLaneMemory,
@@ -28,7 +29,7 @@ from stream.logs import configure_logging
 from stream.mappings import DestinationConfig, load_destination
 from stream.metrics.pipeline import PipelineMetrics
 from stream.settings import KafkaSettings, WorkerSettings
-from stream.topics.admin import create_topics
+from stream.topics.admin import create_topics, partition_count
 from stream.topics.changelog import ChangelogReader
 from stream.topics.declaration import TopicDeclaration, load_declaration
 
@@ -77,7 +78,23 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
               "group": lane_state(topics.by_id("group_state").name, settings, kafka)}
     ledger = CrashLedger(settings.data_dir / "crash-ledger.json", settings.poison_crash_limit)
     return Pipeline(ingestor, open_runner, metrics, lane_memory(destination, settings, metrics),
-                    states, ledger)
+                    states, ledger, direct_routing(settings, topics, kafka))
+
+
+def direct_routing(settings: WorkerSettings, topics: TopicDeclaration,
+                   kafka: KafkaSettings) -> DirectRouting | None:
+    """Direct delivery of input records keyed by their routing key (stream/delivery/direct.py),
+    when enabled and the input topic has as many partitions as the user lane."""
+    if not settings.direct_delivery:
+        return None
+    config = kafka.confluent_config()
+    source, lane = topics.by_id("input").name, topics.by_id("user_lane").name
+    counts = partition_count(config, source), partition_count(config, lane)
+    if counts[0] is None or counts[0] != counts[1]:
+        log.warning("direct delivery off: the input topic %s has %s partitions, the user lane "
+                    "%s (every action call takes the user-lane topic)", source, *counts)
+        return None
+    return DirectRouting(counts[0])
 
 
 def lane_state(topic: str, settings: WorkerSettings, kafka: KafkaSettings) -> LaneState:

@@ -19,6 +19,7 @@ from typing import Any, Literal, Protocol
 
 from stream.delivery.action_call import ActionCall
 from stream.delivery.crash_ledger import CrashLedger
+from stream.delivery.direct import DirectRouting
 from stream.delivery.epoch import GROUP_LANE_ACTIONS, run_group_epoch, run_user_epoch
 from stream.delivery.inflight import Ack, InFlightLimit, LaneScheduler
 from stream.delivery.ingest import Ingestor, IngestResult
@@ -80,7 +81,8 @@ class Pipeline:
     def __init__(self, ingestor: Ingestor, open_runner: Callable[[], Awaitable[ActionRunner]],
                  metrics: PipelineMetrics, memory: LaneMemory,
                  states: dict[str, LaneState] | None = None,
-                 ledger: CrashLedger | None = None) -> None:
+                 ledger: CrashLedger | None = None,
+                 direct: DirectRouting | None = None) -> None:
         self.ingestor = ingestor
         self.destination = ingestor.destination.id
         self._open_runner = open_runner
@@ -89,6 +91,7 @@ class Pipeline:
         self.memory = memory
         self.states = states or {}
         self.ledger = ledger or CrashLedger(None)
+        self.direct = direct  # None: every action call takes the user-lane topic
         self.stopping = asyncio.Event()
         self.health = LaneHealth()
         self._share = 1.0
@@ -215,10 +218,9 @@ class Pipeline:
         output = await self._until_done(lane, "epoch", lambda: self._run(lane, records))
         await self._publish(lane, output, publish)
         await self._published(lane, output)
-        if lane != "ingest":
-            self.metrics.epoch_seconds.labels(self.destination, lane).observe(
-                time.monotonic() - started)
-            self.metrics.last_epoch.labels(self.destination, lane).set(time.time())
+        self.metrics.epoch_seconds.labels(self.destination, lane).observe(
+            time.monotonic() - started)
+        self.metrics.last_epoch.labels(self.destination, lane).set(time.time())
 
     async def _publish(self, lane: Lane, output: LaneOutput, publish: Publish) -> None:
         """Publish until Kafka acknowledged every record (only the refused ones are re-sent):
@@ -273,26 +275,44 @@ class Pipeline:
 
     async def _run(self, lane: Lane, records: Sequence[InRecord]) -> LaneOutput:
         if lane == "ingest":
-            return self._ingest_batch(records)
-        return await (self._user_epoch(records) if lane == "user" else self._group_epoch(records))
-
-    def _ingest_batch(self, records: Sequence[InRecord]) -> LaneOutput:
+            return await self._ingest_epoch(records)
         output = LaneOutput()
-        for record in records:
-            result, encoded = self.ingest(record.value, record.source, record.attempt)
-            output.outcomes.extend(result.outcomes)
-            output.calls.extend(encoded)
+        calls = self._decoded(records, output)
+        if lane == "user":
+            await self._user_epoch(calls, output)
+        else:
+            await self._group_epoch(calls, output)
         return output
 
-    def ingest(self, raw: bytes, source: SourceCoordinates,
-               attempt: int = 1) -> tuple[IngestResult, list[OutRecord]]:
-        """Ingest one source record, counting what became of it: its result and its action
-        calls encoded for the user lane. An exception (encoding included) becomes the record's
-        `internal` failure outcome."""
+    async def _ingest_epoch(self, records: Sequence[InRecord]) -> LaneOutput:
+        """Ingest a batch of source records: calls go to the user-lane topic, except those
+        whose record is already on their lane partition (DirectRouting), which are delivered
+        here as a user-lane epoch."""
+        output = LaneOutput()
+        direct: list[tuple[int, ActionCall]] = []
+        for record in records:
+            def here(call: ActionCall, record: InRecord = record) -> bool:
+                return self.direct is not None and self.direct.applies(record, call)
+
+            result, encoded = self.ingest(record.value, record.source, record.attempt, here)
+            output.outcomes.extend(result.outcomes)
+            output.calls.extend(encoded)
+            direct.extend((record.source.partition, call) for call in result.calls
+                          if here(call))
+        if direct:
+            await self._user_epoch(direct, output)
+        return output
+
+    def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1,
+               here: Callable[[ActionCall], bool] = lambda call: False,
+               ) -> tuple[IngestResult, list[OutRecord]]:
+        """Ingest one source record, counting what became of it: its result and those of its
+        action calls that are not delivered `here`, encoded for the user lane. An exception
+        (encoding included) becomes the record's `internal` failure outcome."""
         try:
             result = self.ingestor.ingest(raw, source, attempt)
             encoded = [OutRecord("user_lane", call.routing_key.encode(), call.encode())
-                       for call in result.calls]
+                       for call in result.calls if not here(call)]
         except Exception as exc:
             log.exception("ingest raised for %s", source)
             self.metrics.record_events(self.destination, "internal")
@@ -307,10 +327,10 @@ class Pipeline:
         self.metrics.record_events(self.destination, disposition)
         return result, encoded
 
-    async def _user_epoch(self, records: Sequence[InRecord]) -> LaneOutput:
+    async def _user_epoch(self, decoded: Sequence[tuple[int, ActionCall]],
+                          output: LaneOutput) -> None:
         """Contacts, then objects and events, then companies forwarded with their contact id."""
-        output = LaneOutput()
-        calls = await self._fresh_calls(records, output, "user")
+        calls = await self._fresh_calls(decoded, output, "user")
         state = self.states.get("user")
         users = {call.routing_key: partition for partition, call in calls}
 
@@ -330,17 +350,15 @@ class Pipeline:
         if state is not None:
             self._state_updates(state, output, calls, lambda c: c.routing_key, epoch.contact_ids,
                                 epoch.contact_failures)
-        return output
 
-    async def _group_epoch(self, records: Sequence[InRecord]) -> LaneOutput:
+    async def _group_epoch(self, decoded: Sequence[tuple[int, ActionCall]],
+                           output: LaneOutput) -> None:
         """Company upserts (merged per groupId) and their contact associations."""
-        output = LaneOutput()
-        calls = await self._fresh_calls(records, output, "group")
+        calls = await self._fresh_calls(decoded, output, "group")
         output.outcomes.extend(await run_group_epoch([c for _, c in calls], await self.runner()))
         state = self.states.get("group")
         if state is not None:
             self._state_updates(state, output, calls, group_key, {}, {})
-        return output
 
     def _state_updates(self, state: LaneState, output: LaneOutput,
                        calls: Sequence[tuple[int, ActionCall]],
@@ -355,24 +373,18 @@ class Pipeline:
 
     async def _published(self, lane: Lane, output: LaneOutput) -> None:
         """After Kafka acknowledged a batch's records: remember them and count outcomes."""
-        if lane in self.states:
-            self.states[lane].apply(output.state)
+        state = self.states.get("group" if lane == "group" else "user")  # ingest: direct calls
+        if state is not None:
+            state.apply(output.state)
         await self.memory.remember(output.published_keys, output.contact_ids)
         for outcome in output.outcomes:
             reason = outcome.error.reason.value if outcome.error else None
             self.metrics.record_outcome(self.destination, outcome.action, outcome.status,
                                         reason)
 
-    async def _fresh_calls(self, records: Sequence[InRecord], output: LaneOutput,
-                           lane: str) -> list[tuple[int, ActionCall]]:
-        """Decoded calls whose outcome was not published yet (lane state, then the cache)."""
-        state = self.states.get(lane)
-        if state is not None:
-            before = state.restored_keys
-            await state.restore({record.source.partition for record in records})
-            if state.restored_keys > before:
-                self.metrics.state_restored.labels(self.destination, lane).inc(
-                    state.restored_keys - before)
+    def _decoded(self, records: Sequence[InRecord],
+                 output: LaneOutput) -> list[tuple[int, ActionCall]]:
+        """Lane records as (partition, call); an undecodable one gets its failure outcome."""
         calls: list[tuple[int, ActionCall]] = []
         for record in records:
             try:
@@ -380,6 +392,18 @@ class Pipeline:
             except Exception as exc:
                 output.outcomes.append(internal_outcome(self.destination, record.value,
                                                         record.source, exc, "lane record"))
+        return calls
+
+    async def _fresh_calls(self, calls: Sequence[tuple[int, ActionCall]], output: LaneOutput,
+                           lane: str) -> list[tuple[int, ActionCall]]:
+        """The calls whose outcome was not published yet (lane state, then the cache)."""
+        state = self.states.get(lane)
+        if state is not None:
+            before = state.restored_keys
+            await state.restore({partition for partition, _ in calls})
+            if state.restored_keys > before:
+                self.metrics.state_restored.labels(self.destination, lane).inc(
+                    state.restored_keys - before)
         key_of = group_key if lane == "group" else _user_key
         fresh: list[tuple[int, ActionCall]] = []
         taken: set[str] = set()

@@ -13,11 +13,12 @@ TopicId = Literal["results", "failures", "user_lane", "group_lane", "user_state"
 
 @dataclass(frozen=True, slots=True)
 class InRecord:
-    """A record handed in by an agent: where it was read and its bytes."""
+    """A record handed in by an agent: where it was read, its bytes and its Kafka key."""
 
     source: SourceCoordinates
     value: bytes
     attempt: int = 1
+    key: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)

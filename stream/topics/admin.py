@@ -50,3 +50,12 @@ def create_topics(
                     raise
                 existing.append(name)
     return ProvisionReport(tuple(sorted(created)), tuple(sorted(existing)))
+
+
+def partition_count(client_config: Mapping[str, str], topic: str) -> int | None:
+    """The number of partitions of `topic` (None when it does not exist)."""
+    admin = AdminClient(dict(client_config))
+    metadata = admin.list_topics(topic=topic, timeout=ADMIN_TIMEOUT_SECONDS).topics.get(topic)
+    if metadata is None or metadata.error is not None:
+        return None
+    return len(metadata.partitions)

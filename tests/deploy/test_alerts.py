@@ -46,7 +46,8 @@ def outcomes(failed_per_minute: str) -> dict[str, str]:
             base + 'status="failed",reason="validation"}': f"0+{failed_per_minute}x60"}
 
 
-RECEIVED = {"faust_messages_received_total": "0+10x40"}
+RECEIVED = {'hubspot_stream_consumer_lag_records{destination="acme",topic="in",partition="0"}':
+            "250x40"}
 EPOCH = 'hubspot_stream_last_epoch_timestamp_seconds{destination="acme",lane="user"}'
 PAUSES = ('hubspot_stream_delivery_pauses_total{destination="acme",action="upsert_contact",'
           'kind="RetryableError"}')
