@@ -1,10 +1,10 @@
-"""Worker-shared caches expire entries after their TTL and load each key once at a time."""
+"""TtlCache expires entries after their TTL and loads each key once at a time."""
 
 from __future__ import annotations
 
 import asyncio
 
-from stream.actions.cache import TtlCache
+from stream.ttl_cache import TtlCache
 
 
 class FakeClock:
