@@ -1,4 +1,4 @@
-"""The action contract: a declaration (fields, trigger, batch limits) and two verbs.
+"""The action contract: a declaration (fields, batch limits) and two verbs.
 
 `build_payload` validates one rendered mapping into a typed payload (raising RejectedError with
 Reason.INVALID_PAYLOAD); `perform_batch` writes many payloads and returns one ItemResult per
@@ -9,7 +9,6 @@ input, in input order. perform_batch raises RetryableError when the whole batch 
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -74,7 +73,7 @@ class DestinationSettings:
 
 @dataclass
 class ActionContext:
-    """What perform_batch may use: the HubSpot client, the worker-shared caches, settings, clock.
+    """What perform_batch may use: the HubSpot client, the worker-shared caches, settings.
 
     One context per destination per worker; its caches are shared by every action call.
     """
@@ -82,7 +81,6 @@ class ActionContext:
     client: Requester
     caches: ActionCaches
     settings: DestinationSettings = field(default_factory=DestinationSettings)
-    clock: Callable[[], float] = time.monotonic
 
 
 class PayloadBuilder(Protocol):
@@ -120,7 +118,6 @@ class Action:
 
     name: str
     fields: Sequence[FieldSpec]
-    default_trigger: str | None
     batch: BatchLimits
     build_payload: PayloadBuilder
     perform_batch: BatchPerformer

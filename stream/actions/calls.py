@@ -2,7 +2,7 @@
 
 `call` answers any 2xx/4xx (the caller decides what a 404 or 409 means); `write_batch` sends a
 CRM batch write with an objectWriteTraceId per input and answers one InputOutcome per input,
-in input order (207 errors mapped back, whole-batch 400/409 bisected by the client).
+in input order (207 errors mapped back, a whole-batch 400/409 bisected here).
 Both raise RetryableError / FatalError as the client does.
 """
 
@@ -17,19 +17,6 @@ from stream.errors import Reason
 
 
 @dataclass(frozen=True)
-class Answer:
-    """A HubSpot response that was not retryable: status and parsed JSON body (or None)."""
-
-    status: int
-    body: Any
-
-    @property
-    def ok(self) -> bool:
-        """True for 2xx."""
-        return 200 <= self.status < 300
-
-
-@dataclass(frozen=True)
 class InputOutcome:
     """What happened to one input of a batch: its result object, or its error."""
 
@@ -38,7 +25,7 @@ class InputOutcome:
 
 
 class Reply(Protocol):
-    """What the client answers (stream.hubspot.client.Response, or an Answer)."""
+    """What the client answers (stream.hubspot.client.Response)."""
 
     @property
     def status(self) -> int: ...

@@ -170,7 +170,6 @@ async def send_custom_events(ctx: ActionContext, payloads: Sequence[Payload]) ->
 CUSTOM_EVENT_V2 = Action(
     name="custom_event_v2",
     fields=CUSTOM_EVENT_V2_FIELDS,
-    default_trigger=None,
     batch=BatchLimits(max_items=500),
     build_payload=build_custom_event,
     perform_batch=send_custom_events,

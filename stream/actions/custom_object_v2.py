@@ -53,7 +53,6 @@ CUSTOM_OBJECT_V2_FIELDS = (
 CUSTOM_OBJECT_V2 = Action(
     name="custom_object_v2",
     fields=CUSTOM_OBJECT_V2_FIELDS,
-    default_trigger=None,
     batch=BatchLimits(max_items=100),
     build_payload=build_object,
     perform_batch=sync_objects,

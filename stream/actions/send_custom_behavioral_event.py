@@ -142,7 +142,6 @@ async def send_behavioral_events(
 SEND_CUSTOM_BEHAVIORAL_EVENT = Action(
     name="send_custom_behavioral_event",
     fields=BEHAVIORAL_EVENT_FIELDS,
-    default_trigger='type = "track"',
     batch=BatchLimits(max_items=500),
     build_payload=build_behavioral_event,
     perform_batch=send_behavioral_events,

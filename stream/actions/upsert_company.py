@@ -40,7 +40,6 @@ COMPANY_FIELDS = (
 UPSERT_COMPANY = Action(
     name="upsert_company",
     fields=COMPANY_FIELDS,
-    default_trigger='type = "group"',
     batch=BatchLimits(max_items=100),
     build_payload=build_company,
     perform_batch=upsert_companies,

@@ -202,7 +202,6 @@ def _settle(results: list[ItemResult | None], contact: MergedContact, result: It
 UPSERT_CONTACT = Action(
     name="upsert_contact",
     fields=CONTACT_FIELDS,
-    default_trigger='type = "identify"',
     batch=BatchLimits(max_items=100),
     build_payload=build_contact,
     perform_batch=upsert_contacts,

@@ -230,7 +230,6 @@ async def _associate(ctx: ActionContext, object_type: str, plans: list[_Plan],
 UPSERT_CUSTOM_OBJECT_RECORD = Action(
     name="upsert_custom_object_record",
     fields=CUSTOM_OBJECT_RECORD_FIELDS,
-    default_trigger=None,
     batch=BatchLimits(max_items=100),
     build_payload=build_custom_record,
     perform_batch=upsert_custom_records,
