@@ -11,27 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+from stream.actions.cache import ActionCaches
 from stream.errors import Reason, RejectedError
+from stream.hubspot.batch import ItemError, Requester
 from stream.mappings.fields import FieldSpec
 
-if TYPE_CHECKING:
-    from stream.actions.cache import ActionCaches
-    from stream.actions.calls import Requester
-
 ItemStatus = Literal["delivered", "skipped", "rejected", "failed"]
-
-
-@dataclass(frozen=True)
-class ItemError:
-    """Why one record was not delivered; `retryable` says whether replaying it could help."""
-
-    reason: Reason
-    message: str
-    http_status: int | None = None
-    category: str | None = None
-    retryable: bool = False
 
 
 @dataclass(frozen=True)

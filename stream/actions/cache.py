@@ -1,14 +1,40 @@
 """Caches shared by the actions of a worker: property types, event definitions, lists, ensured
-properties and contact ids by email, each with a TTL and single-flight loading."""
+properties and contact ids by email, each with a TTL and single-flight loading; and the HubSpot
+schema types they hold."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from stream.actions.coercion import PropertyType
 from stream.ttl_cache import TtlCache
+
+
+@dataclass(frozen=True)
+class PropertyType:
+    """What HubSpot says about one property: `type`, `fieldType`, option values, read-only."""
+
+    type: str
+    field_type: str = "text"
+    options: tuple[str, ...] = ()
+    option_labels: tuple[str, ...] = ()
+    read_only: bool = False
+
+    @classmethod
+    def from_hubspot(cls, body: Mapping[str, Any]) -> PropertyType:
+        """From one entry of `GET /crm/v3/properties/{type}` or an event definition property."""
+        options = [o for o in body.get("options") or () if isinstance(o, Mapping)]
+        metadata = body.get("modificationMetadata") or {}
+        return cls(
+            type=str(body.get("type", "string")),
+            field_type=str(body.get("fieldType", "text")),
+            options=tuple(str(o.get("value")) for o in options),
+            option_labels=tuple(str(o.get("label", o.get("value"))) for o in options),
+            read_only=bool(metadata.get("readOnlyValue", False)),
+        )
+
 
 PropertyTypes = dict[str, PropertyType]
 

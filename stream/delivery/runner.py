@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from stream.actions.base import Action, ActionContext, ItemError, ItemResult, Payload
+from stream.actions.base import Action, ActionContext, ItemResult, Payload
 from stream.delivery.action_call import ActionCall
 from stream.errors import FatalError, Reason, RejectedError, RetryableError
+from stream.hubspot.batch import ItemError
 from stream.hubspot.decision import backoff_seconds
 from stream.outcomes.model import Outcome, OutcomeError
 
