@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from stream.actions.base import ActionContext, DestinationSettings, Payload
 from stream.actions.cache import ActionCaches
 from stream.actions.catalog import ACTIONS
-from stream.actions.company_payload import CompanyPayload
+from stream.actions.upsert_company.payload import CompanyPayload
 from stream.emulator.config import EmulatorConfig
 from stream.emulator.server import start_emulator
 from stream.hubspot.auth import PrivateAppToken

@@ -1,4 +1,4 @@
-"""The action contract: a declaration (fields, trigger, batch limits) and two verbs.
+"""The action contract: a declaration (fields, batch limits) and two verbs.
 
 `build_payload` validates one rendered mapping into a typed payload (raising RejectedError with
 Reason.INVALID_PAYLOAD); `perform_batch` writes many payloads and returns one ItemResult per
@@ -9,30 +9,16 @@ input, in input order. perform_batch raises RetryableError when the whole batch 
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
+from stream.actions.cache import ActionCaches
 from stream.errors import Reason, RejectedError
+from stream.hubspot.batch import ItemError, Requester
 from stream.mappings.fields import FieldSpec
 
-if TYPE_CHECKING:
-    from stream.actions.cache import ActionCaches
-    from stream.actions.calls import Requester
-
 ItemStatus = Literal["delivered", "skipped", "rejected", "failed"]
-
-
-@dataclass(frozen=True)
-class ItemError:
-    """Why one record was not delivered; `retryable` says whether replaying it could help."""
-
-    reason: Reason
-    message: str
-    http_status: int | None = None
-    category: str | None = None
-    retryable: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +60,7 @@ class DestinationSettings:
 
 @dataclass
 class ActionContext:
-    """What perform_batch may use: the HubSpot client, the worker-shared caches, settings, clock.
+    """What perform_batch may use: the HubSpot client, the worker-shared caches, settings.
 
     One context per destination per worker; its caches are shared by every action call.
     """
@@ -82,7 +68,6 @@ class ActionContext:
     client: Requester
     caches: ActionCaches
     settings: DestinationSettings = field(default_factory=DestinationSettings)
-    clock: Callable[[], float] = time.monotonic
 
 
 class PayloadBuilder(Protocol):
@@ -120,7 +105,6 @@ class Action:
 
     name: str
     fields: Sequence[FieldSpec]
-    default_trigger: str | None
     batch: BatchLimits
     build_payload: PayloadBuilder
     perform_batch: BatchPerformer

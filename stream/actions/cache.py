@@ -1,67 +1,39 @@
 """Caches shared by the actions of a worker: property types, event definitions, lists, ensured
-properties and contact ids by email, each with a TTL and single-flight loading."""
+properties and contact ids by email, each with a TTL and single-flight loading; and the HubSpot
+schema types they hold."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any
 
-from stream.actions.coercion import PropertyType
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
+from stream.ttl_cache import TtlCache
 
 
-class TtlCache(Generic[K, V]):
-    """A bounded LRU map whose entries expire `ttl_seconds` after they were stored."""
+@dataclass(frozen=True)
+class PropertyType:
+    """What HubSpot says about one property: `type`, `fieldType`, option values, read-only."""
 
-    def __init__(
-        self, ttl_seconds: float, clock: Callable[[], float], max_entries: int = 2000
-    ) -> None:
-        self.ttl_seconds = ttl_seconds
-        self._clock = clock
-        self._max_entries = max_entries
-        self._entries: OrderedDict[K, tuple[float, V]] = OrderedDict()
-        self._locks: dict[K, asyncio.Lock] = {}
+    type: str
+    field_type: str = "text"
+    options: tuple[str, ...] = ()
+    option_labels: tuple[str, ...] = ()
+    read_only: bool = False
 
-    def get(self, key: K) -> V | None:
-        """The live value for `key`, or None (expired entries are dropped)."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if self._clock() - entry[0] >= self.ttl_seconds:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return entry[1]
-
-    def put(self, key: K, value: V) -> None:
-        """Store `value`, evicting the least recently used entry when full."""
-        self._entries[key] = (self._clock(), value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
-
-    def drop(self, key: K) -> None:
-        """Forget `key` (the next get_or_load reloads it)."""
-        self._entries.pop(key, None)
-
-    async def get_or_load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
-        """The cached value, or `load()` stored; concurrent callers for one key load once."""
-        value = self.get(key)
-        if value is not None:
-            return value
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            value = self.get(key)
-            if value is None:
-                value = await load()
-                self.put(key, value)
-            return value
+    @classmethod
+    def from_hubspot(cls, body: Mapping[str, Any]) -> PropertyType:
+        """From one entry of `GET /crm/v3/properties/{type}` or an event definition property."""
+        options = [o for o in body.get("options") or () if isinstance(o, Mapping)]
+        metadata = body.get("modificationMetadata") or {}
+        return cls(
+            type=str(body.get("type", "string")),
+            field_type=str(body.get("fieldType", "text")),
+            options=tuple(str(o.get("value")) for o in options),
+            option_labels=tuple(str(o.get("label", o.get("value"))) for o in options),
+            read_only=bool(metadata.get("readOnlyValue", False)),
+        )
 
 
 PropertyTypes = dict[str, PropertyType]

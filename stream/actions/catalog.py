@@ -1,4 +1,4 @@
-"""Every action by name (config value = module name = metric label = outcome field)."""
+"""Every action by name (config value = package name = metric label = outcome field)."""
 
 from __future__ import annotations
 

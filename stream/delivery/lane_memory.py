@@ -9,10 +9,12 @@ worker of a destination), wrapped in DegradingLaneMemory so an outage never stop
 from __future__ import annotations
 
 import logging
+import math
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
+
+from stream.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
@@ -34,34 +36,27 @@ class LaneMemory(Protocol):
 
 
 class InProcessLaneMemory:
-    """Bounded LRU maps in this process; dedup entries expire after the window."""
+    """Bounded LRU caches in this process; dedup entries expire after the window."""
 
     def __init__(self, window_seconds: float, max_entries: int = 500_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.window_seconds = window_seconds
-        self.max_entries = max_entries
-        self.clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._contacts: OrderedDict[str, str] = OrderedDict()
+        self._seen: TtlCache[str, bool] = TtlCache(window_seconds, clock, max_entries)
+        self._contacts: TtlCache[str, str] = TtlCache(math.inf, clock, max_entries)
 
     async def seen(self, dedup_keys: Sequence[str]) -> set[str]:
-        now = self.clock()
-        return {key for key in dedup_keys
-                if (at := self._seen.get(key)) is not None and now - at < self.window_seconds}
+        return {key for key in dedup_keys if self._seen.get(key)}
 
     async def contact_ids(self, routing_keys: Iterable[str]) -> dict[str, str]:
-        return {key: self._contacts[key] for key in routing_keys if key in self._contacts}
+        known = {key: self._contacts.get(key) for key in routing_keys}
+        return {key: value for key, value in known.items() if value is not None}
 
     async def remember(self, dedup_keys: Sequence[str], contact_ids: Mapping[str, str]) -> None:
-        now = self.clock()
         if self.window_seconds > 0:
             for key in dedup_keys:
-                self._seen[key] = now
-                self._seen.move_to_end(key)
-        self._contacts.update(contact_ids)
-        for mapping in (self._seen, self._contacts):
-            while len(mapping) > self.max_entries:
-                mapping.popitem(last=False)
+                self._seen.put(key, True)
+        for user, contact_id in contact_ids.items():
+            self._contacts.put(user, contact_id)
 
 
 class RedisLaneMemory:

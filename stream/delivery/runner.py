@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from stream.actions.base import Action, ActionContext, ItemError, ItemResult, Payload
+from stream.actions.base import Action, ActionContext, ItemResult, Payload
 from stream.delivery.action_call import ActionCall
 from stream.errors import FatalError, Reason, RejectedError, RetryableError
+from stream.hubspot.batch import ItemError
+from stream.hubspot.decision import backoff_seconds
 from stream.outcomes.model import Outcome, OutcomeError
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,8 @@ class UnpacedClient:
 
 @dataclass(frozen=True)
 class PausePolicy:
-    """How long to pause consumption while HubSpot cannot take a batch (capped, full jitter)."""
+    """How long to pause consumption while HubSpot cannot take a batch: HubSpot's hint, else
+    the one capped full-jitter backoff (`backoff_seconds`) with this policy's base and cap."""
 
     base_seconds: float = 1.0
     cap_seconds: float = 30.0
@@ -59,7 +61,7 @@ class PausePolicy:
         hinted = getattr(error, "retry_after_seconds", None)
         if hinted:
             return float(hinted)
-        return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2 ** attempt))
+        return backoff_seconds(attempt, self.base_seconds, self.cap_seconds)
 
 
 @dataclass(frozen=True)

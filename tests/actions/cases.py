@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from stream.actions.base import ActionContext
-from stream.actions.coercion import PropertyType
-from stream.actions.event_sends import event_definition
-from stream.actions.property_schema import property_types
+from stream.actions.cache import PropertyType
+from stream.actions.shared.event_occurrences import event_definition
+from stream.actions.shared.property_schema import property_types
 from tests.fixtures.emulator import EmulatorHandle
 
 GHOST = "ghost_property"  # exists in the cache only: HubSpot rejects the record carrying it

@@ -17,12 +17,6 @@ def test_every_action_is_named_like_its_module() -> None:
         assert action in vars(module).values(), name
 
 
-def test_default_triggers_follow_segments_suggestions() -> None:
-    assert {n: a.default_trigger for n, a in ACTIONS.items() if a.default_trigger} == {
-        "upsert_contact": 'type = "identify"', "upsert_company": 'type = "group"',
-        "send_custom_behavioral_event": 'type = "track"'}
-
-
 def test_field_keys_are_segments_so_configs_carry_over() -> None:
     assert field_names(ACTIONS["upsert_contact"].fields)[:12] == (
         "email", "company", "firstname", "lastname", "phone", "address", "city", "state",

@@ -47,7 +47,7 @@ def fake_action(name: str, recorder: Recorder, max_items: int = 100) -> Action:
         recorder.calls.append((name, [p.key for p in items], [p.contact_id for p in items]))
         return [delivered(name, f"{name}:{p.key}", True) for p in items]
 
-    return Action(name=name, fields=(), default_trigger=None, batch=BatchLimits(max_items),
+    return Action(name=name, fields=(), batch=BatchLimits(max_items),
                   build_payload=build, perform_batch=perform)
 
 

@@ -157,7 +157,7 @@ def exploding_action(name: str, recorder: Recorder, poison: str) -> Action:
             raise KeyError(f"bug for {poison}")
         return await base.perform_batch(ctx, payloads)
 
-    return Action(name=name, fields=(), default_trigger=None, batch=base.batch,
+    return Action(name=name, fields=(), batch=base.batch,
                   build_payload=base.build_payload, perform_batch=perform)
 
 

@@ -1,0 +1,1 @@
+"""What several actions share: field readers, coercion, property schemas, object types, events."""
