@@ -213,7 +213,7 @@ def build_app(pipeline: Pipeline, topics: TopicDeclaration, kafka: KafkaSettings
     @app.timer(LAG_REFRESH_SECONDS)  # type: ignore[untyped-decorator]  # faust's stub
     async def refresh_gauges() -> None:
         liveness.last_tick = time.monotonic()
-        pipeline.problems()  # paused / blocked gauges follow even without /readyz probes
+        pipeline.refresh_gauges()
         if app.consumer is not None and app.started:
             pipeline.metrics.record_lag(pipeline.destination, consumer_lags(app.consumer))
 

@@ -26,7 +26,7 @@ from stream.delivery.ingest import Ingestor, IngestResult
 from stream.delivery.lane_memory import LaneMemory
 from stream.delivery.lane_state import KeyState, LaneState, StateUpdate
 from stream.delivery.records import InRecord, OutRecord, Publish, TopicId
-from stream.delivery.runner import ActionRunner, LaneStopped, PausePolicy, internal_error
+from stream.delivery.runner import ActionRunner, LaneStopped, Pause, PausePolicy, internal_error
 from stream.errors import Reason
 from stream.metrics.pipeline import PipelineMetrics
 from stream.outcomes.model import Outcome, OutcomeError, SourceCoordinates
@@ -167,10 +167,14 @@ class Pipeline:
     def problems(self) -> dict[str, str]:
         """Why the worker is not ready now: blocked lanes and paused actions (empty: ready)."""
         found = {f"lane {lane}": reason for lane, reason in self.health.blocked.items()}
-        paused = self._runner.paused if self._runner is not None else {}
-        for action, pause in paused.items():
+        for action, pause in self._paused().items():
             found[f"action {action}"] = f"{pause.kind} pause since {pause.since:.0f}: " \
                                         f"{pause.reason}"
+        return found
+
+    def refresh_gauges(self) -> None:
+        """Set `hubspot_stream_lane_paused` per lane and kind from the lanes' health now."""
+        paused = self._paused()
         for lane in ("user", "group"):
             kinds = {p.kind for a, p in paused.items()
                      if (a in GROUP_LANE_ACTIONS) == (lane == "group")}
@@ -179,7 +183,9 @@ class Pipeline:
                     1 if kind in kinds else 0)
             self.metrics.lane_paused.labels(self.destination, lane, "blocked").set(
                 1 if lane in self.health.blocked else 0)
-        return found
+
+    def _paused(self) -> dict[str, Pause]:
+        return dict(self._runner.paused) if self._runner is not None else {}
 
     async def process(self, lane: Lane, records: Sequence[InRecord], publish: Publish) -> None:
         """Run one batch to the end: every record gets its outcomes (or forwards) published and

@@ -227,6 +227,10 @@ async def test_shutdown_abandons_an_epoch_paused_on_hubspot_without_outcomes() -
                                      lane(make_call("upsert_contact", "c1", "u1", "m1"))))
     await asyncio.sleep(0.1)
     assert pipeline.problems()["action upsert_contact"].startswith("retryable pause since")
+    paused = pipeline.metrics.lane_paused.labels("d", "user", "retryable")
+    assert paused._value.get() == 0  # problems() only reads; the gauge timer sets the gauges
+    pipeline.refresh_gauges()
+    assert paused._value.get() == 1
     pipeline.request_stop()
     with pytest.raises(LaneStopped):
         await asyncio.wait_for(task, timeout=2)
