@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
 import time
@@ -14,9 +13,10 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
+from stream.agents.publisher import publisher
 from stream.delivery.inflight import Held
 from stream.delivery.pipeline import Lane, Pipeline
-from stream.delivery.records import InRecord, OutRecord, Publish
+from stream.delivery.records import InRecord
 from stream.outcomes.model import SourceCoordinates
 from stream.settings import KafkaSettings, WorkerSettings
 from stream.topics.declaration import TopicDeclaration, TopicId
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 ATTEMPT_HEADER = "hubspot-stream-attempt"
 LAG_REFRESH_SECONDS = 5.0
 PRODUCER_LINGER_SECONDS = 0.005  # fewer, larger produce requests: less CPU per record
+PRODUCER_BATCH_BYTES = 256 * 1024  # a lane batch's outcomes of one partition in one record batch
 STUCK_LOOP_SECONDS = 30.0  # /healthz fails when the 5 s gauge timer has not run for this long
 OUT_TOPICS: tuple[TopicId, ...] = ("results", "failures", "user_lane", "group_lane",
                                    "user_state", "group_state")
@@ -101,6 +102,7 @@ def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
         broker_rebalance_timeout=settings.rebalance_timeout_seconds,
         stream_buffer_maxsize=1000,
         producer_linger=PRODUCER_LINGER_SECONDS,
+        producer_max_batch_size=PRODUCER_BATCH_BYTES,
         consumer_group_instance_id=settings.consumer_group_instance_id,
         consumer_auto_offset_reset="earliest",
         **_faust_pages(settings.web_debug_pages),
@@ -236,26 +238,6 @@ def consumer_lags(consumer: Any) -> dict[tuple[str, int], int]:
     return lags
 
 
-def publisher(app: faust.App, names: dict[str, str]) -> Publish:
-    """Sends records to their topics; per record, None once Kafka acknowledged it, else why.
-    Straight to faust's producer (aiokafka): the records are bytes already, and faust's Topic /
-    FutureMessage layer cost more CPU per record than encoding them."""
-
-    async def publish(records: Sequence[OutRecord]) -> list[BaseException | None]:
-        producer = app.producer
-        futures = []
-        for record in records:
-            try:
-                futures.append(await producer.send(names[record.topic], record.key,
-                                                   record.value, record.partition, None, None))
-            except Exception as exc:
-                futures.append(_failed(exc))
-        answers = await asyncio.gather(*futures, return_exceptions=True)
-        return [a if isinstance(a, BaseException) else None for a in answers]
-
-    return publish
-
-
 def follow_assignment(app: faust.App, pipeline: Pipeline, topics: TopicDeclaration,
                       lane_partitions: int) -> None:
     """Tell the core its share of the lanes (rate budget) and which partitions it lost."""
@@ -299,9 +281,3 @@ def in_record(event: Any) -> InRecord:
 async def _ack_all(stream: Any, events: Iterable[Any]) -> None:
     for event in events:
         await stream.ack(event)
-
-
-def _failed(exc: BaseException) -> asyncio.Future[Any]:
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    future.set_exception(exc)
-    return future

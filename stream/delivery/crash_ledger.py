@@ -10,16 +10,18 @@ outcome instead of killing the worker forever.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+
+import orjson
 
 from stream.outcomes.model import SourceCoordinates
 
 log = logging.getLogger(__name__)
+COMPACT_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class CrashLedger:
         self.path = path
         self.limit = limit
         self._unwritable = False
+        self._fd: int | None = None
+        self._size = 0  # bytes the file holds (its JSON, then spaces)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.previous: list[Attempt] = self._load()
@@ -96,21 +100,29 @@ class CrashLedger:
         if self.path is None or not self.path.exists():
             return []
         try:
-            return [Attempt(**item) for item in json.loads(self.path.read_text())]
+            return [Attempt(**item) for item in orjson.loads(self.path.read_bytes())]
         except (OSError, ValueError, TypeError) as exc:
             log.warning("unreadable crash ledger %s (%s): starting without it", self.path, exc)
             return []
 
     def _save(self) -> None:
-        if self.path is None:
+        """Overwrite the file in place with one `pwrite` (this runs twice per batch): padded
+        with spaces (valid JSON) when shorter than what it replaces, so no truncation and no
+        rename is needed; a write cut by a kill can leave only an unreadable file, which the
+        next start reports and ignores."""
+        if self.path is None or self._unwritable:
             return
-        entries = [asdict(a) for a in self.previous]
-        entries += [asdict(a) for attempts in self.current.values() for a in attempts]
-        temporary = self.path.with_suffix(".tmp")
+        entries = [*self.previous, *(a for attempts in self.current.values() for a in attempts)]
+        data = orjson.dumps(entries)
         try:
-            temporary.write_text(json.dumps(entries))
-            os.replace(temporary, self.path)
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                self._size = 0
+            if self._size > COMPACT_BYTES and len(data) < self._size // 4:
+                os.ftruncate(self._fd, len(data))  # shrink after a burst of large epochs
+                self._size = len(data)
+            os.pwrite(self._fd, data.ljust(self._size), 0)
+            self._size = max(self._size, len(data))
         except OSError as exc:  # the ledger protects against crash loops; never cause one
-            if not self._unwritable:
-                log.error("cannot write the crash ledger %s: %s", self.path, exc)
+            log.error("cannot write the crash ledger %s: %s", self.path, exc)
             self._unwritable = True
