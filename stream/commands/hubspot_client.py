@@ -34,7 +34,8 @@ def build_budget(destination: DestinationConfig, settings: WorkerSettings,
                  metrics: ClientMetrics) -> LocalBudget:
     """Redis-shared when HUBSPOT_STREAM_REDIS_URL is set, else in-process."""
     limits = destination.hubspot.rate_limits
-    paced = plan_limits(limits.requests_per_10s, limits.search_requests_per_second)
+    paced = plan_limits(limits.requests_per_10s, limits.search_requests_per_second,
+                        settings.rate_safety)
     for bucket, limit in paced.items():
         metrics.budget_limit.labels(bucket.value).set(limit.count / limit.window_seconds)
     if not settings.redis_url:

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-SAFETY = 0.95          # keep 5% of each window for clock skew and in-flight jitter
+SAFETY = 0.95          # default share of the plan's window paced (HUBSPOT_STREAM_RATE_SAFETY)
 DAILY_RESERVE = 10     # stop this many calls before the portal's daily cap
 MIDNIGHT_SKEW_SECONDS = 600  # HubSpot's and our clocks may disagree this much around midnight
 DAILY_RETRY_SECONDS = 5      # after a park, and between tries while HubSpot's day turns
@@ -61,12 +61,13 @@ class Limit:
     window_seconds: float
 
 
-def plan_limits(requests_per_10s: int, search_per_second: int) -> dict[Bucket, Limit]:
+def plan_limits(requests_per_10s: int, search_per_second: int,
+                safety: float = SAFETY) -> dict[Bucket, Limit]:
     """The paced limits of a plan, with the safety margin applied (events are not paced:
     their 1,250/s cap is far above what one destination sends)."""
     return {
-        Bucket.CRM: Limit(max(1, math.floor(requests_per_10s * SAFETY)), 10.0),
-        Bucket.ASSOCIATIONS: Limit(max(1, math.floor(requests_per_10s * SAFETY)), 10.0),
+        Bucket.CRM: Limit(max(1, math.floor(requests_per_10s * safety)), 10.0),
+        Bucket.ASSOCIATIONS: Limit(max(1, math.floor(requests_per_10s * safety)), 10.0),
         Bucket.SEARCH: Limit(max(1, search_per_second - 1), 1.0),
     }
 

@@ -43,6 +43,16 @@ def test_plan_limits_keep_a_safety_margin() -> None:
     assert Bucket.EVENTS not in limits
 
 
+def test_the_safety_margin_is_a_setting() -> None:
+    from stream.settings import WorkerSettings
+
+    safety = WorkerSettings(rate_safety=1.0).rate_safety
+    assert plan_limits(190, 5, safety)[Bucket.ASSOCIATIONS] == Limit(190, 10.0)
+    assert plan_limits(100, 5, 0.99)[Bucket.CRM] == Limit(99, 10.0)
+    with pytest.raises(ValueError, match="rate_safety"):
+        WorkerSettings(rate_safety=1.2)
+
+
 def test_no_rolling_window_ever_holds_more_than_the_limit() -> None:
     clock = Clock()
     budget = LocalBudget({Bucket.CRM: Limit(10, 10.0)}, clock=clock)
