@@ -24,6 +24,7 @@ from stream.delivery.lane_memory import (
 from stream.delivery.lane_state import LaneState
 from stream.delivery.pipeline import Pipeline
 from stream.delivery.runner import ActionRunner, PausePolicy
+from stream.delivery.state_store import MemoryStateStore, RocksStateStore, StateStore
 from stream.errors import ConfigError
 from stream.logs import configure_logging
 from stream.mappings import DestinationConfig, load_destination
@@ -74,8 +75,8 @@ def build_pipeline(destination: DestinationConfig, settings: WorkerSettings,
 
         return ActionRunner(ACTIONS, context, pause, on_pause=on_pause, pacing=client)
 
-    states = {"user": lane_state(topics.by_id("user_state").name, settings, kafka),
-              "group": lane_state(topics.by_id("group_state").name, settings, kafka)}
+    states = {"user": lane_state("user", topics.by_id("user_state").name, settings, kafka),
+              "group": lane_state("group", topics.by_id("group_state").name, settings, kafka)}
     ledger = CrashLedger(settings.data_dir / "crash-ledger.json", settings.poison_crash_limit)
     return Pipeline(ingestor, open_runner, metrics, lane_memory(destination, settings, metrics),
                     states, ledger, direct_routing(settings, topics, kafka))
@@ -97,10 +98,20 @@ def direct_routing(settings: WorkerSettings, topics: TopicDeclaration,
     return DirectRouting(counts[0])
 
 
-def lane_state(topic: str, settings: WorkerSettings, kafka: KafkaSettings) -> LaneState:
-    """A lane's durable state, restored from its changelog topic."""
+def lane_state(lane: str, topic: str, settings: WorkerSettings,
+               kafka: KafkaSettings) -> LaneState:
+    """A lane's durable state, restored from its changelog topic into RocksDB under the data
+    dir (memory when RocksDB cannot open there: a warning says why)."""
+    path = settings.data_dir / "lane-state" / lane
+    store: StateStore
+    try:
+        store = RocksStateStore(path)
+    except Exception as exc:  # rocksdict raises its own exception types
+        log.warning("lane state of the %s lane kept in memory: RocksDB cannot open %s (%s)",
+                    lane, path, exc)
+        store = MemoryStateStore()
     return LaneState(ChangelogReader(kafka.confluent_config(), topic).read,
-                     settings.dedup_window_seconds)
+                     settings.dedup_window_seconds, store=store)
 
 
 def lane_memory(destination: DestinationConfig, settings: WorkerSettings,

@@ -26,7 +26,7 @@ class DirectRouting:
 
     def __init__(self, lane_partitions: int) -> None:
         self.lane_partitions = lane_partitions
-        self.partition_of = lru_cache(maxsize=65536)(self._partition)
+        self.partition_of = lru_cache(maxsize=8192)(self._partition)  # recent keys
 
     def applies(self, record: InRecord, call: ActionCall) -> bool:
         """True when the record's key is the call's routing key and the record is on the

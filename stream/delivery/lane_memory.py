@@ -38,7 +38,7 @@ class LaneMemory(Protocol):
 class InProcessLaneMemory:
     """Bounded LRU caches in this process; dedup entries expire after the window."""
 
-    def __init__(self, window_seconds: float, max_entries: int = 500_000,
+    def __init__(self, window_seconds: float, max_entries: int = 100_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.window_seconds = window_seconds
         self._seen: TtlCache[str, bool] = TtlCache(window_seconds, clock, max_entries)

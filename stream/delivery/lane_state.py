@@ -14,9 +14,12 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import orjson
+
+from stream.delivery.state_store import MemoryStateStore, StateStore
 
 SCHEMA = "hubspot-stream.lane-state/1"
 MAX_SEEN_PER_KEY = 64  # recent outcomes kept per key: covers any uncommitted tail redelivered
@@ -58,16 +61,23 @@ class StateUpdate:
     key: str
     state: KeyState
 
+    @cached_property
+    def value(self) -> bytes:
+        """The encoded state: published, then stored (encoded once)."""
+        return self.state.encode()
+
 
 class LaneState:
     """The state of the lane partitions this worker processes, restored on first use."""
 
     def __init__(self, read_partition: PartitionReader, window_seconds: float,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 store: StateStore | None = None) -> None:
         self.read_partition = read_partition
         self.window_seconds = window_seconds
         self.clock = clock
-        self._partitions: dict[int, dict[str, KeyState]] = {}
+        self.store = store or MemoryStateStore()  # encoded KeyStates (state_store.py)
+        self._partitions: set[int] = set()  # restored
         self._restoring: dict[int, asyncio.Future[None]] = {}
         self.restored_keys = 0
 
@@ -88,27 +98,34 @@ class LaneState:
                     self._restoring.pop(partition, None)
 
     async def _restore_one(self, partition: int) -> None:
-        keys: dict[str, KeyState] = {}
+        keys: dict[str, bytes] = {}
         for raw_key, value in await self.read_partition(partition):
             key = raw_key.decode("utf-8", errors="replace")
             if value is None:
                 keys.pop(key, None)
                 continue
             try:
-                keys[key] = KeyState.decode(value)
+                KeyState.decode(value)
             except (ValueError, TypeError):
                 continue  # not ours or from a future schema: forget rather than crash
-        self._partitions[partition] = keys
+            keys[key] = value
+        self.store.replace(partition, keys)
+        self._partitions.add(partition)
         self.restored_keys += len(keys)
 
     def revoke(self, partitions: Iterable[int]) -> None:
         """Forget partitions now owned by another worker (restored again if they come back)."""
         for partition in partitions:
-            self._partitions.pop(partition, None)
+            if partition in self._partitions:
+                self._partitions.discard(partition)
+                self.store.drop(partition)
 
     def get(self, partition: int, key: str) -> KeyState:
         """The state of `key` (empty when unknown); restore(partition) must have run."""
-        return self._partitions.get(partition, {}).get(key) or KeyState()
+        if partition not in self._partitions:
+            return KeyState()
+        raw = self.store.get(partition, key)
+        return KeyState.decode(raw) if raw is not None else KeyState()
 
     def was_published(self, partition: int, key: str, dedup_key: str) -> bool:
         """True when this (event, mapping, attempt) already got its outcome in the window."""
@@ -135,4 +152,4 @@ class LaneState:
         """Take updates Kafka acknowledged into memory."""
         for update in updates:
             if update.partition in self._partitions:
-                self._partitions[update.partition][update.key] = update.state
+                self.store.put(update.partition, update.key, update.value)

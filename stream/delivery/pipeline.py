@@ -63,7 +63,7 @@ class LaneOutput:
         out += [OutRecord("group_lane", (c.group_id or c.routing_key).encode(), c.encode())
                 for c in self.forwards]
         state_topic: TopicId = "group_state" if lane == "group" else "user_state"
-        out += [OutRecord(state_topic, u.key.encode(), u.state.encode(), u.partition)
+        out += [OutRecord(state_topic, u.key.encode(), u.value, u.partition)
                 for u in self.state]
         return out
 
