@@ -25,11 +25,11 @@ log = logging.getLogger(__name__)
 ATTEMPT_HEADER = "hubspot-stream-attempt"
 LAG_REFRESH_SECONDS = 5.0
 PRODUCER_LINGER_SECONDS = 0.005  # fewer, larger produce requests: less CPU per record
-PRODUCER_BATCH_BYTES = 256 * 1024
+PRODUCER_BATCH_BYTES = 256 * 1024  # a lane batch's outcomes of one partition in one record batch
 # faust commits every N acks, else every broker_commit_interval (1 s): at 1,000 records/s a
 # commit per 100 acks was 2 % of the worker's CPU; redelivery after a crash stays bounded by the
 # 1 s interval, and the lane state drops what was already published
-COMMIT_EVERY_ACKS = 1000  # a lane batch's outcomes of one partition in one record batch
+COMMIT_EVERY_ACKS = 1000
 STUCK_LOOP_SECONDS = 30.0  # /healthz fails when the 5 s gauge timer has not run for this long
 OUT_TOPICS: tuple[TopicId, ...] = ("results", "failures", "user_lane", "group_lane",
                                    "user_state", "group_state")

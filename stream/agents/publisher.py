@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
-from aiokafka.partitioner import DefaultPartitioner  # type: ignore[import-untyped]
-
+from stream.delivery.direct import default_partition
 from stream.delivery.records import OutRecord, Publish
-
-PARTITIONER = DefaultPartitioner()
-
-
-@lru_cache(maxsize=8192)  # recent keys: a miss costs one murmur2 (~5 µs)
-def keyed_partition(key: bytes, partitions: tuple[int, ...]) -> int:
-    """Kafka's default partition of a key (murmur2, as Java, faust and aiokafka producers)."""
-    return int(PARTITIONER(key, list(partitions), list(partitions)))
 
 
 def publisher(app: Any, names: dict[str, str]) -> Publish:
@@ -32,11 +23,16 @@ def publisher(app: Any, names: dict[str, str]) -> Publish:
         producer = app.producer._ensure_producer()  # faust's aiokafka producer (private)
         groups: dict[tuple[str, int], list[int]] = {}
         results: list[BaseException | None] = [None] * len(records)
+        counts: dict[str, int] = {}  # partitions per topic, read once per call
         for index, record in enumerate(records):
             topic = names[record.topic]
             try:
-                partition = record.partition if record.partition is not None else (
-                    await _partition(producer, topic, record.key))
+                partition = record.partition
+                if partition is None:
+                    if topic not in counts:
+                        counts[topic] = await _partition_count(producer, topic)
+                    partition = (default_partition(record.key, counts[topic]) if record.key
+                                 else random.randrange(counts[topic]))
             except Exception as exc:
                 results[index] = exc
                 continue
@@ -59,15 +55,12 @@ def publisher(app: Any, names: dict[str, str]) -> Publish:
     return publish
 
 
-async def _partition(producer: Any, topic: str, key: bytes | None) -> int:
+async def _partition_count(producer: Any, topic: str) -> int:
     partitions = producer.client.cluster.partitions_for_topic(topic)
     if not partitions:
         await producer.client._wait_on_metadata(topic)
         partitions = producer.client.cluster.partitions_for_topic(topic)
-    ordered = tuple(sorted(partitions))
-    if key is None:
-        return int(PARTITIONER(None, list(ordered), list(ordered)))
-    return keyed_partition(key, ordered)
+    return len(partitions)
 
 
 def _batches(producer: Any, records: Sequence[OutRecord],

@@ -110,7 +110,7 @@ class CrashLedger:
         with spaces (valid JSON) when shorter than what it replaces, so no truncation and no
         rename is needed; a write cut by a kill can leave only an unreadable file, which the
         next start reports and ignores."""
-        if self.path is None or self._unwritable:
+        if self.path is None:
             return
         entries = [*self.previous, *(a for attempts in self.current.values() for a in attempts)]
         data = orjson.dumps(entries)
@@ -124,5 +124,8 @@ class CrashLedger:
             os.pwrite(self._fd, data.ljust(self._size), 0)
             self._size = max(self._size, len(data))
         except OSError as exc:  # the ledger protects against crash loops; never cause one
-            log.error("cannot write the crash ledger %s: %s", self.path, exc)
+            if not self._unwritable:  # said once; the next save tries again (a full disk)
+                log.error("cannot write the crash ledger %s: %s", self.path, exc)
             self._unwritable = True
+            return
+        self._unwritable = False

@@ -173,14 +173,17 @@ class Pipeline:
         return found
 
     def refresh_gauges(self) -> None:
-        """Set `hubspot_stream_lane_paused` per lane and kind from the lanes' health now."""
+        """Set `hubspot_stream_lane_paused` per lane and kind from the lanes' health now
+        (paused actions count for the lane that runs them: user actions run on the user lane,
+        and on the input lane with direct delivery)."""
         paused = self._paused()
-        for lane in ("user", "group"):
-            kinds = {p.kind for a, p in paused.items()
-                     if (a in GROUP_LANE_ACTIONS) == (lane == "group")}
-            for kind in ("retryable", "fatal"):
-                self.metrics.lane_paused.labels(self.destination, lane, kind).set(
-                    1 if kind in kinds else 0)
+        for lane in ("ingest", "user", "group"):
+            if lane != "ingest" or self.direct is not None:
+                kinds = {p.kind for a, p in paused.items()
+                         if (a in GROUP_LANE_ACTIONS) == (lane == "group")}
+                for kind in ("retryable", "fatal"):
+                    self.metrics.lane_paused.labels(self.destination, lane, kind).set(
+                        1 if kind in kinds else 0)
             self.metrics.lane_paused.labels(self.destination, lane, "blocked").set(
                 1 if lane in self.health.blocked else 0)
 
@@ -297,33 +300,35 @@ class Pipeline:
         output = LaneOutput()
         direct: list[tuple[int, ActionCall]] = []
         for record in records:
-            def here(call: ActionCall, record: InRecord = record) -> bool:
-                return self.direct is not None and self.direct.applies(record, call)
-
-            result, encoded = self.ingest(record.value, record.source, record.attempt, here)
+            result, encoded, here = self.ingest(record)
             output.outcomes.extend(result.outcomes)
             output.calls.extend(encoded)
-            direct.extend((record.source.partition, call) for call in result.calls
-                          if here(call))
+            direct.extend((record.source.partition, call) for call in here)
         if direct:
             await self._user_epoch(direct, output)
         return output
 
-    def ingest(self, raw: bytes, source: SourceCoordinates, attempt: int = 1,
-               here: Callable[[ActionCall], bool] = lambda call: False,
-               ) -> tuple[IngestResult, list[OutRecord]]:
-        """Ingest one source record, counting what became of it: its result and those of its
-        action calls that are not delivered `here`, encoded for the user lane. An exception
-        (encoding included) becomes the record's `internal` failure outcome."""
+    def ingest(self, record: InRecord,
+               ) -> tuple[IngestResult, list[OutRecord], list[ActionCall]]:
+        """Ingest one source record, counting what became of it: its result, and its action
+        calls split in two: encoded for the user lane, or kept to be delivered here (direct
+        delivery). An exception (encoding included) becomes the record's `internal` failure
+        outcome."""
+        encoded: list[OutRecord] = []
+        here: list[ActionCall] = []
         try:
-            result = self.ingestor.ingest(raw, source, attempt)
-            encoded = [OutRecord("user_lane", call.routing_key.encode(), call.encode())
-                       for call in result.calls if not here(call)]
+            result = self.ingestor.ingest(record.value, record.source, record.attempt)
+            for call in result.calls:
+                if self.direct is not None and self.direct.applies(record, call):
+                    here.append(call)
+                else:
+                    encoded.append(OutRecord("user_lane", call.routing_key.encode(),
+                                             call.encode()))
         except Exception as exc:
-            log.exception("ingest raised for %s", source)
+            log.exception("ingest raised for %s", record.source)
             self.metrics.record_events(self.destination, "internal")
-            failure = internal_outcome(self.destination, raw, source, exc)
-            return IngestResult(outcomes=[failure]), []
+            failure = internal_outcome(self.destination, record.value, record.source, exc)
+            return IngestResult(outcomes=[failure]), [], []
         if result.filtered:
             disposition = f"filtered_{result.filtered}"
         elif result.outcomes and not result.calls and result.outcomes[0].mapping is None:
@@ -331,7 +336,7 @@ class Pipeline:
         else:
             disposition = "routed"
         self.metrics.record_events(self.destination, disposition)
-        return result, encoded
+        return result, encoded, here
 
     async def _user_epoch(self, decoded: Sequence[tuple[int, ActionCall]],
                           output: LaneOutput) -> None:

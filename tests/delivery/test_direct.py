@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiokafka.partitioner import DefaultPartitioner  # type: ignore[import-untyped]
 
 from stream.delivery.action_call import ActionCall
-from stream.delivery.direct import DirectRouting
+from stream.delivery.direct import DirectRouting, default_partition
 from stream.delivery.ingest import IngestResult
 from stream.delivery.pipeline import InRecord, Pipeline
 from stream.outcomes.model import SourceCoordinates
@@ -47,10 +47,9 @@ def direct_pipeline(recorder: Recorder, kafka: FakeKafka) -> Pipeline:
 
 
 def test_the_direct_partition_is_the_one_the_lane_producer_chooses() -> None:
-    routing = DirectRouting(PARTITIONS)
     for user in ("u1", "user-2", "ünïcode", "x" * 200):
         key = user.encode()
-        assert routing.partition_of(key) == lane_partition(key)
+        assert default_partition(key, PARTITIONS) == lane_partition(key)
 
 
 async def test_a_record_keyed_by_its_routing_key_on_its_lane_partition_skips_the_lane() -> None:
@@ -99,3 +98,18 @@ async def test_a_direct_contact_is_known_to_the_users_later_company_call() -> No
     await run(pipeline, kafka, "ingest", [source("upsert_contact:c1:u1:m1", b"u1")])
     await run(pipeline, kafka, "ingest", [source("upsert_company:g1:u1:m2", b"u1", offset=1)])
     assert [(f.group_id, f.contact_id) for f in kafka.forwards()] == [("g1", "upsert_contact:c1")]
+
+
+async def test_a_blocked_input_lane_shows_in_the_lane_paused_gauge() -> None:
+    import asyncio
+
+    kafka = FakeKafka(failures_left=10**6)
+    pipeline = direct_pipeline(Recorder(), kafka)
+    task = asyncio.ensure_future(run(pipeline, kafka, "ingest",
+                                     [source("upsert_contact:c1:u1:m1", b"u1")]))
+    await asyncio.sleep(0.2)
+    pipeline.refresh_gauges()
+    blocked = pipeline.metrics.lane_paused.labels("d", "ingest", "blocked")
+    assert blocked._value.get() == 1
+    pipeline.request_stop()
+    await asyncio.gather(task, return_exceptions=True)
