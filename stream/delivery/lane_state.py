@@ -11,6 +11,7 @@ recently published outcome of the keys it now owns. Redis is at most a cache (la
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from typing import Any
 import orjson
 
 from stream.delivery.state_store import MemoryStateStore, StateStore
+
+log = logging.getLogger(__name__)
 
 SCHEMA = "hubspot-stream.lane-state/1"
 MAX_SEEN_PER_KEY = 64  # recent outcomes kept per key: covers any uncommitted tail redelivered
@@ -149,7 +152,15 @@ class LaneState:
         return StateUpdate(partition, key, state)
 
     def apply(self, updates: Iterable[StateUpdate]) -> None:
-        """Take updates Kafka acknowledged into memory."""
+        """Take updates Kafka acknowledged into the local copy. A copy that cannot take one
+        (RocksDB: a full disk) is forgotten and restored again, with that update, from the
+        changelog on next use, instead of failing an epoch whose outcomes are published."""
         for update in updates:
-            if update.partition in self._partitions:
+            if update.partition not in self._partitions:
+                continue
+            try:
                 self.store.put(update.partition, update.key, update.value)
+            except Exception as exc:
+                log.warning("lane state of partition %d not stored (%s): restored from the "
+                            "changelog on next use", update.partition, exc)
+                self._partitions.discard(update.partition)

@@ -53,3 +53,22 @@ async def test_lane_state_restores_into_rocksdb_and_reads_back(tmp_path: Path) -
     assert state.was_published(2, "u4", "m1|map|1")
     state.revoke([2])
     assert state.get(2, "u1") == KeyState()
+
+
+async def test_an_update_the_store_refuses_makes_the_partition_restore_again() -> None:
+    changelog: list[tuple[bytes, bytes | None]] = []
+
+    async def read(partition: int) -> list[tuple[bytes, bytes | None]]:
+        return list(changelog)
+
+    class FullDisk(MemoryStateStore):
+        def put(self, partition: int, key: str, value: bytes) -> None:
+            raise OSError("No space left on device")
+
+    state = LaneState(read, 60, store=FullDisk())
+    await state.restore([0])
+    update = state.updated(0, "u1", ["m1|map|1"], contact_id="c1")
+    changelog.append((b"u1", update.value))  # published before it is applied
+    state.apply([update])
+    await state.restore([0])
+    assert state.get(0, "u1").contact_id == "c1"
