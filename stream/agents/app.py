@@ -13,6 +13,7 @@ import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
+from stream.agents.consumer import DrainingTransport
 from stream.agents.publisher import publisher
 from stream.delivery.inflight import Held
 from stream.delivery.pipeline import Lane, Pipeline
@@ -111,6 +112,7 @@ def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
         consumer_auto_offset_reset="earliest",
         **_faust_pages(settings.web_debug_pages),
     )
+    app.transport = DrainingTransport(app.conf.broker_consumer, app)
     if settings.faust_metrics:  # per record in, per stream event, per record out: CPU
         setup_prometheus_sensors(app, registry=registry, name_prefix="faust")  # serves /metrics
     idempotent_producer(app)

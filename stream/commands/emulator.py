@@ -10,6 +10,8 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import uvloop
+
 from stream.emulator.config import (
     DEFAULT_PORTAL_ID,
     PLAN_ALIASES,
@@ -138,5 +140,5 @@ async def serve(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Entry point of the subcommand."""
-    asyncio.run(serve(args))
+    uvloop.run(serve(args))
     return 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
 from typing import Any
+
+import uvloop
 
 from stream.actions.base import ActionContext, DestinationSettings
 from stream.actions.cache import ActionCaches
@@ -134,6 +137,7 @@ def lane_memory(destination: DestinationConfig, settings: WorkerSettings,
 def run(args: argparse.Namespace) -> int:
     """Start the worker; a bad config exits 2 with every problem printed."""
     configure_logging(args.loglevel)
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())  # before any loop exists
     settings, kafka = WorkerSettings(), KafkaSettings()
     try:
         destination = load_config(args.config or settings.config_path)
