@@ -3,9 +3,12 @@
 Python exceptions never escape a batch (pipeline.py), but a record can still kill the process
 (a C extension fault, memory exhaustion). Before a batch runs, its offset range is written to
 a small file in the data dir; it is removed when the batch is acked. At the next start, a batch
-that overlaps a range left behind is run one record at a time, each recorded alone, and a record
-that was being processed alone when the worker died `limit` times is passed with a failure
-outcome instead of killing the worker forever.
+that overlaps a range left behind is first run once more as a whole (a kill -9, an OOM kill or a
+lost node does not recur, and a whole batch writes each key's newest value, where one record at
+a time would first write older values over the newest one the dead worker's last call may have
+written). If the worker dies in that re-run too, the range is run one record at a time, each
+recorded alone, and a record that was being processed alone when the worker died `limit` times
+is passed with a failure outcome instead of killing the worker forever.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ class Attempt:
     partition: int
     first: int
     last: int
-    crashes: int = 0
+    crashes: int = 0  # alone: deaths of this record alone; else 1 for a re-run of a crashed range
     alone: bool = False
 
     def overlaps(self, lane: str, source: SourceCoordinates) -> bool:
@@ -64,19 +67,27 @@ class CrashLedger:
         """True when some of these records were in flight when the worker last died."""
         return any(a.overlaps(lane, s) for a in self.previous for s in sources)
 
+    def must_isolate(self, lane: str, sources: Sequence[SourceCoordinates]) -> bool:
+        """True when a crashed range these records overlap was already a re-run, or a record
+        alone: run them one at a time."""
+        return any((a.alone or a.crashes) and a.overlaps(lane, s)
+                   for a in self.previous for s in sources)
+
     def is_poison(self, lane: str, source: SourceCoordinates) -> bool:
         """True when this record, processed alone, killed the worker `limit - 1` times (this
         would be the limit-th)."""
         return self._alone_crashes(lane, source) + 1 >= self.limit
 
-    def begin(self, lane: str, sources: Sequence[SourceCoordinates], alone: bool = False) -> int:
-        """Record the attempt of these records (one range per partition); returns its handle."""
+    def begin(self, lane: str, sources: Sequence[SourceCoordinates], alone: bool = False,
+              rerun: bool = False) -> int:
+        """Record the attempt of these records (one range per partition), alone or as the
+        re-run of a crashed range; returns its handle."""
         handle = self._next_id
         self._next_id += 1
         ranges: dict[tuple[str, int], list[int]] = {}
         for source in sources:
             ranges.setdefault((source.topic, source.partition), []).append(source.offset)
-        crashes = self._alone_crashes(lane, sources[0]) + 1 if alone else 0
+        crashes = self._alone_crashes(lane, sources[0]) + 1 if alone else int(rerun)
         self.current[handle] = [Attempt(lane, topic, partition, min(offsets), max(offsets),
                                         crashes, alone)
                                 for (topic, partition), offsets in ranges.items()]

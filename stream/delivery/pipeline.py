@@ -194,10 +194,12 @@ class Pipeline:
         """Run one batch to the end: every record gets its outcomes (or forwards) published and
         acknowledged, then the caller acks the records. Raises LaneStopped on shutdown (nothing
         to ack); never raises anything else. Records that were in flight when the worker died
-        run one at a time, and one that killed it repeatedly is passed (crash_ledger.py)."""
+        run once more as a batch, then one at a time if they killed it again; one that killed
+        it repeatedly alone is passed (crash_ledger.py)."""
         sources = [record.source for record in records]
-        if not self.ledger.crashed_before(lane, sources):
-            handle = self.ledger.begin(lane, sources)
+        crashed = self.ledger.crashed_before(lane, sources)
+        if not crashed or not self.ledger.must_isolate(lane, sources):
+            handle = self.ledger.begin(lane, sources, rerun=crashed)
             await self._process_batch(lane, records, publish)
             self.ledger.end(handle, lane, sources)
             return

@@ -303,6 +303,7 @@ async def test_a_record_that_keeps_killing_the_worker_is_passed_with_a_failure(
         ledger.begin("user", [r.source for r in batch], alone)  # never ended: the worker died
 
     died_during(CrashLedger(path), records)  # first death: the whole batch was in flight
+    CrashLedger(path).begin("user", [r.source for r in records], rerun=True)  # its re-run died
     for _ in range(2):  # after it, records run alone; the one at offset 2 kills it again
         died_during(CrashLedger(path), [records[2]], alone=True)
     kafka, recorder = FakeKafka(), Recorder()
@@ -317,6 +318,22 @@ async def test_a_record_that_keeps_killing_the_worker_is_passed_with_a_failure(
     assert len(outcomes) == 4
     assert [len(keys) for _, keys, _ in recorder.calls] == [1, 1, 1]  # one at a time
     assert CrashLedger(path).previous == []
+
+
+async def test_a_batch_the_worker_died_in_once_runs_again_as_a_batch(tmp_path: Any) -> None:
+    from stream.delivery.crash_ledger import CrashLedger
+
+    path = tmp_path / "crash-ledger.json"
+    records = lane(*[make_call("upsert_contact", "c", "u", f"m{i}") for i in range(3)])
+    CrashLedger(path).begin("user", [r.source for r in records])  # the worker died in it
+    kafka, recorder = FakeKafka(), Recorder()
+    pipeline = make_pipeline(recorder, kafka)
+    pipeline.ledger = CrashLedger(path)
+    await run(pipeline, kafka, "user", records)
+    assert [len(keys) for _, keys, _ in recorder.calls] == [3]  # one call, not one per record
+    assert CrashLedger(path).previous == []
+    CrashLedger(path).begin("user", [r.source for r in records], rerun=True)  # died again
+    assert CrashLedger(path).must_isolate("user", [records[0].source])
 
 
 async def test_a_batch_after_a_clean_run_is_not_isolated(tmp_path: Any) -> None:
