@@ -88,7 +88,7 @@ class WorkerSettings(BaseSettings):
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     poison_crash_limit: int = Field(default=3, ge=1)
     fatal_pause_seconds: float = Field(default=60.0, gt=0)
-    rate_safety: float = Field(default=0.95, gt=0, le=1)  # share of the plan's window paced
+    rate_safety: float = Field(default=1.0, gt=0, le=1)  # share of the plan's window paced
     max_event_bytes: int = Field(default=32768, ge=1)
     # PII in the events kept on lane and failure topics (stream/outcomes/redaction.py)
     redact_fields: str = ""

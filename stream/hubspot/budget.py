@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-SAFETY = 0.95          # default share of the plan's window paced (HUBSPOT_STREAM_RATE_SAFETY)
+SAFETY = 1.0           # default share of the plan's window paced (HUBSPOT_STREAM_RATE_SAFETY)
 DAILY_RESERVE = 10     # stop this many calls before the portal's daily cap
 MIDNIGHT_SKEW_SECONDS = 600  # HubSpot's and our clocks may disagree this much around midnight
 DAILY_RETRY_SECONDS = 5      # after a park, and between tries while HubSpot's day turns
@@ -63,8 +63,10 @@ class Limit:
 
 def plan_limits(requests_per_10s: int, search_per_second: int,
                 safety: float = SAFETY) -> dict[Bucket, Limit]:
-    """The paced limits of a plan, with the safety margin applied (events are not paced:
-    their 1,250/s cap is far above what one destination sends)."""
+    """The paced limits of a plan, with the safety share applied (events are not paced:
+    their 1,250/s cap is far above what one destination sends). The rolling 10 s limit is per
+    app (token), so by default the budget paces to all of it; a share below 1 leaves headroom
+    for other software using the same token."""
     return {
         Bucket.CRM: Limit(max(1, math.floor(requests_per_10s * safety)), 10.0),
         Bucket.ASSOCIATIONS: Limit(max(1, math.floor(requests_per_10s * safety)), 10.0),

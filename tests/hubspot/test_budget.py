@@ -36,9 +36,9 @@ def test_paths_count_against_hubspots_buckets(path: str, bucket: Bucket) -> None
     assert bucket_for(path) == bucket
 
 
-def test_plan_limits_keep_a_safety_margin() -> None:
+def test_plan_limits_pace_the_whole_per_app_window_by_default() -> None:
     limits = plan_limits(100, 5)
-    assert limits[Bucket.CRM] == Limit(95, 10.0)
+    assert limits[Bucket.CRM] == Limit(100, 10.0)
     assert limits[Bucket.SEARCH] == Limit(4, 1.0)
     assert Bucket.EVENTS not in limits
 
@@ -46,9 +46,10 @@ def test_plan_limits_keep_a_safety_margin() -> None:
 def test_the_safety_margin_is_a_setting() -> None:
     from stream.settings import WorkerSettings
 
-    safety = WorkerSettings(rate_safety=1.0).rate_safety
-    assert plan_limits(190, 5, safety)[Bucket.ASSOCIATIONS] == Limit(190, 10.0)
+    safety = WorkerSettings(rate_safety=0.95).rate_safety
+    assert plan_limits(190, 5, safety)[Bucket.ASSOCIATIONS] == Limit(180, 10.0)
     assert plan_limits(100, 5, 0.99)[Bucket.CRM] == Limit(99, 10.0)
+    assert WorkerSettings().rate_safety == 1.0
     with pytest.raises(ValueError, match="rate_safety"):
         WorkerSettings(rate_safety=1.2)
 
