@@ -67,6 +67,11 @@ class CrashLedger:
         """True when some of these records were in flight when the worker last died."""
         return any(a.overlaps(lane, s) for a in self.previous for s in sources)
 
+    def ranges(self, lane: str) -> list[tuple[str, int, int, int]]:
+        """The ranges of `lane` in flight when the worker last died and not yet run again:
+        (topic, partition, first, last)."""
+        return [(a.topic, a.partition, a.first, a.last) for a in self.previous if a.lane == lane]
+
     def must_isolate(self, lane: str, sources: Sequence[SourceCoordinates]) -> bool:
         """True when a crashed range these records overlap was already a re-run, or a record
         alone: run them one at a time."""

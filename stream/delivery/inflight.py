@@ -26,6 +26,9 @@ from stream.delivery.runner import LaneStopped
 
 log = logging.getLogger(__name__)
 HEADROOM = 1.5  # in-flight epochs beyond Little's law, so the budget, not the lane, is the gate
+RECOVERY_WAIT_SECONDS = 10.0  # longest wait for the rest of a range the worker died in
+Crashed = tuple[str, int, int, int]  # a range in flight when the worker died: topic, partition,
+#                                      first and last offset (stream/delivery/crash_ledger.py)
 
 
 @dataclass(slots=True)
@@ -105,8 +108,10 @@ class LaneScheduler:
                  batch_max_items: int, batch_max_wait_seconds: float, max_records: int,
                  observe: Callable[[str, float], None] = lambda name, value: None,
                  abandon: Callable[[Sequence[Any]], None] = lambda handles: None,
-                 stopping: asyncio.Event | None = None) -> None:
+                 stopping: asyncio.Event | None = None,
+                 crashed: Callable[[], Sequence[Crashed]] = lambda: ()) -> None:
         self.run_epoch = run_epoch
+        self.crashed = crashed
         self.ack = ack
         self.abandon = abandon
         self.stopping = stopping or asyncio.Event()
@@ -167,12 +172,16 @@ class LaneScheduler:
             if not ready:
                 break
             oldest = min(h.since for h in ready)
+            waited = time.monotonic() - oldest
             full = len(ready) >= self.batch_max_items
-            if not (full or not self.tasks
-                    or time.monotonic() - oldest >= self.batch_max_wait_seconds):
-                self._wake_after(self.batch_max_wait_seconds - (time.monotonic() - oldest))
+            if not (full or not self.tasks or waited >= self.batch_max_wait_seconds):
+                self._wake_after(self.batch_max_wait_seconds - waited)
                 break
-            epoch = self._take_ready(dry_run=False)
+            recovering = self._recovering()
+            if self._arriving(recovering) and waited < RECOVERY_WAIT_SECONDS:
+                self._wake_after(min(self.batch_max_wait_seconds, RECOVERY_WAIT_SECONDS - waited))
+                break
+            epoch = self._take_ready(dry_run=False, recovering=recovering)
             self.busy.update(h.key for h in epoch)
             now = time.monotonic()
             for held in epoch:
@@ -181,15 +190,38 @@ class LaneScheduler:
             self.tasks.add(task)
         self.observe("in_flight", len(self.tasks))
 
-    def _take_ready(self, dry_run: bool) -> list[Held]:
-        """Up to batch_max_items waiting records in arrival order whose key is free; a key
-        blocked once in this pass stays blocked for its later records (order per key)."""
+    def _recovering(self) -> dict[tuple[str, int], int]:
+        """Per partition, the last offset of the ranges the worker died in (usually none)."""
+        last: dict[tuple[str, int], int] = {}
+        for topic, partition, _, end in self.crashed():
+            last[(topic, partition)] = max(end, last.get((topic, partition), end))
+        return last
+
+    def _arriving(self, recovering: dict[tuple[str, int], int]) -> bool:
+        """True while a partition the worker died in has not redelivered up to the end of
+        the range: the epoch that replays it waits for all of it, so each key's records are
+        written merged as before the crash, never an older value over the newest one the dead
+        worker may have written (see crash_ledger.py)."""
+        for partition, end in recovering.items():
+            queue = self.gate.partitions.get(partition)
+            if queue and queue[-1].record.source.offset < end:
+                return True
+        return False
+
+    def _take_ready(self, dry_run: bool,
+                    recovering: dict[tuple[str, int], int] | None = None) -> list[Held]:
+        """Up to batch_max_items waiting records in arrival order whose key is free, beyond
+        that every record of a range being recovered; a key blocked once in this pass stays
+        blocked for its later records (order per key)."""
         taken: list[Held] = []
         blocked: set[bytes] = set()
         keep: deque[Held] = deque()
         for held in self.waiting:
-            if len(taken) < self.batch_max_items and held.key not in self.busy and (
-                    held.key not in blocked):
+            room = len(taken) < self.batch_max_items
+            if not room and recovering:
+                source = held.record.source
+                room = source.offset <= recovering.get((source.topic, source.partition), -1)
+            if room and held.key not in self.busy and held.key not in blocked:
                 taken.append(held)
                 continue
             blocked.add(held.key)

@@ -138,7 +138,7 @@ class Pipeline:
         scheduler = LaneScheduler(run_epoch, ack, limit, settings.batch_max_items,
                                   settings.batch_max_wait_seconds,
                                   settings.max_records_in_flight, observe, abandon,
-                                  self.stopping)
+                                  self.stopping, lambda: self.ledger.ranges(lane))
         self._schedulers.append(scheduler)
         return scheduler
 

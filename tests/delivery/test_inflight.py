@@ -190,3 +190,26 @@ def test_records_redelivered_from_the_committed_offset_start_their_partition_ove
     gate.add([again])
     assert gate.size == 1
     assert [h.handle for h in gate.complete([again])] == ["a-again"]
+
+
+async def test_a_range_the_worker_died_in_is_replayed_in_one_epoch_once_it_all_arrived() -> None:
+    """After a crash, the records of a range that was in flight are not split by the first
+    small fetch: the replay waits for the range's last offset and takes all of it, beyond the
+    batch size, so each key is written merged as before (never older values first)."""
+    lane = Lane()
+    first = [held("u1", "a1", partition=7), held("u2", "b1", partition=7)]
+    rest = [held("u1", "a2", partition=7), held("u1", "a3", partition=7),
+            held("u3", "c1", partition=7)]
+    crashed = [("lane", 7, first[0].record.source.offset, rest[1].record.source.offset)]
+    lanes = LaneScheduler(lane.run_epoch, lane.ack, InFlightLimit(4), 2, 0.0, 100,
+                          crashed=lambda: crashed)
+    await lanes.submit(first)
+    await lane.settle()
+    assert lane.started == []  # a3, the range's last record, has not arrived yet
+    await lanes.submit(rest)
+    await lane.settle()
+    assert lane.started == [["a1", "b1", "a2", "a3"], ["c1"]]  # the whole range, beyond
+    for gate in lane.gates:                                        # the batch of 2, first
+        gate.set()
+    await lanes.drain()
+    assert lane.acked == ["a1", "b1", "a2", "a3", "c1"]
