@@ -14,6 +14,7 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
 from stream.agents.consumer import DrainingTransport
+from stream.agents.monitor import LeanMonitor
 from stream.agents.publisher import publisher
 from stream.delivery.inflight import Held
 from stream.delivery.pipeline import Lane, Pipeline
@@ -110,6 +111,7 @@ def new_app(destination: str, kafka: KafkaSettings, settings: WorkerSettings,
         producer_max_batch_size=PRODUCER_BATCH_BYTES,
         consumer_group_instance_id=settings.consumer_group_instance_id,
         consumer_auto_offset_reset="earliest",
+        Monitor=LeanMonitor,
         **_faust_pages(settings.web_debug_pages),
     )
     app.transport = DrainingTransport(app.conf.broker_consumer, app)
