@@ -11,6 +11,7 @@ import time
 import uuid
 
 import orjson
+from confluent_kafka import Consumer, TopicPartition
 
 from tests.faults.harness import SHUTDOWN_TIMEOUT_SECONDS, FaultRun, on_emulator
 from tests.fixtures.emulator import EmulatorHandle
@@ -23,10 +24,27 @@ FOREVER = 10**9
 DEEP_NESTING = (255, 300)
 
 
-def kill_worker(run: FaultRun, worker: ChildProcess) -> float:
-    """SIGKILL, as a crash or an OOM kill would."""
+def kill_worker(run: FaultRun, worker: ChildProcess) -> tuple[float, dict[int, int]]:
+    """SIGKILL, as a crash or an OOM kill would; returns when the fault ended and the input's
+    committed offset per partition at that moment (what the dead worker had acked)."""
     run.deployment.retire(worker, signal.SIGKILL)
-    return time.monotonic()
+    return time.monotonic(), committed_offsets(run, worker)
+
+
+def committed_offsets(run: FaultRun, worker: ChildProcess) -> dict[int, int]:
+    """The input topic's committed offsets of the worker's consumer group (0: none yet)."""
+    group = next(line for line in worker.lines if line.startswith("worker destination="))
+    group = group.split(" app=", 1)[1].split()[0]
+    topic = run.deployment.input_topic
+    consumer = Consumer({"bootstrap.servers": run.deployment.bootstrap, "group.id": group,
+                         "enable.auto.commit": False})
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        committed = consumer.committed([TopicPartition(topic, p) for p in partitions],
+                                       timeout=10)
+    finally:
+        consumer.close()
+    return {tp.partition: max(tp.offset, 0) for tp in committed}
 
 
 def terminate_worker(run: FaultRun, worker: ChildProcess) -> float | None:

@@ -20,9 +20,9 @@ def test_kill_9_mid_epoch_with_redis(variant: Variant, kafka_bootstrap: str, red
     with fault_run("kill -9 with Redis", kafka_bootstrap, redis_url, tmp_path,
                    variant.users) as run:
         worker = run.stream_until(0.3, "doomed", variant.waves)
-        ended = injectors.kill_worker(run, worker)
+        ended, acked = injectors.kill_worker(run, worker)
         run.start_worker("doomed")
-        run.finish(ended, variant.timeout_seconds).assert_promise(crash_window=variant.users)
+        run.finish(ended, variant.timeout_seconds).assert_promise(acked_at_kill=acked)
 
 
 @pytest.mark.parametrize("variant", variants(0, 0))
@@ -34,10 +34,10 @@ def test_kill_9_mid_epoch_without_redis(variant: Variant, kafka_bootstrap: str,
         time.sleep(COMMIT_SECONDS)  # the identifies are committed: a restart will not replay them
         run.produce_waves(variant.waves - 1, kinds=("track",))
         run.wait_for_outcomes(0.8)
-        ended = injectors.kill_worker(run, worker)
+        ended, acked = injectors.kill_worker(run, worker)
         run.start_worker("doomed")
         run.produce_waves(1, kinds=("group",))  # later group calls, no new identify
-        run.finish(ended, variant.timeout_seconds).assert_promise(crash_window=variant.users)
+        run.finish(ended, variant.timeout_seconds).assert_promise(acked_at_kill=acked)
 
 
 @pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
