@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,15 @@ from typing import Any
 import orjson
 
 from stream.delivery.state_store import MemoryStateStore, StateStore
+from stream.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "hubspot-stream.lane-state/1"
 MAX_SEEN_PER_KEY = 64  # recent outcomes kept per key: covers any uncommitted tail redelivered
+# decoded states of the keys read or written last: an epoch reads a key's state several times
+# (dedup, contact id, next state) and its next events come soon; at most ~10 KB each
+DECODED_KEYS = 2048
 
 # (partition) -> every (key, value) record of that changelog partition, oldest first
 PartitionReader = Callable[[int], Awaitable[Sequence[tuple[bytes, bytes | None]]]]
@@ -82,7 +87,13 @@ class LaneState:
         self.store = store or MemoryStateStore()  # encoded KeyStates (state_store.py)
         self._partitions: set[int] = set()  # restored
         self._restoring: dict[int, asyncio.Future[None]] = {}
+        self._decoded = self._no_decoded()
         self.restored_keys = 0
+
+    def _no_decoded(self) -> TtlCache[tuple[int, str], KeyState]:
+        """An empty cache of decoded states (never mutated: `updated` makes new ones), in front
+        of the store; emptied whenever a partition is forgotten."""
+        return TtlCache(math.inf, self.clock, DECODED_KEYS)
 
     async def restore(self, partitions: Iterable[int]) -> None:
         """Read the changelog of every partition not restored yet (concurrent callers share one
@@ -121,14 +132,19 @@ class LaneState:
         for partition in partitions:
             if partition in self._partitions:
                 self._partitions.discard(partition)
+                self._decoded = self._no_decoded()
                 self.store.drop(partition)
 
     def get(self, partition: int, key: str) -> KeyState:
         """The state of `key` (empty when unknown); restore(partition) must have run."""
         if partition not in self._partitions:
             return KeyState()
-        raw = self.store.get(partition, key)
-        return KeyState.decode(raw) if raw is not None else KeyState()
+        state = self._decoded.get((partition, key))
+        if state is None:
+            raw = self.store.get(partition, key)
+            state = KeyState.decode(raw) if raw is not None else KeyState()
+            self._decoded.put((partition, key), state)
+        return state
 
     def was_published(self, partition: int, key: str, dedup_key: str) -> bool:
         """True when this (event, mapping, attempt) already got its outcome in the window."""
@@ -164,3 +180,6 @@ class LaneState:
                 log.warning("lane state of partition %d not stored (%s): restored from the "
                             "changelog on next use", update.partition, exc)
                 self._partitions.discard(update.partition)
+                self._decoded = self._no_decoded()
+                continue
+            self._decoded.put((update.partition, update.key), update.state)

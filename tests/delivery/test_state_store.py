@@ -72,3 +72,29 @@ async def test_an_update_the_store_refuses_makes_the_partition_restore_again() -
     state.apply([update])
     await state.restore([0])
     assert state.get(0, "u1").contact_id == "c1"
+
+
+async def test_a_key_state_is_decoded_once_and_forgotten_with_its_partition() -> None:
+    changelog = {0: [(b"u1", KeyState(contact_id="c1").encode())]}
+
+    async def read(partition: int) -> list[tuple[bytes, bytes | None]]:
+        return changelog.get(partition, [])
+
+    class CountingStore(MemoryStateStore):
+        reads = 0
+
+        def get(self, partition: int, key: str) -> bytes | None:
+            self.reads += 1
+            return super().get(partition, key)
+
+    store = CountingStore()
+    state = LaneState(read, 60, store=store)
+    await state.restore([0])
+    assert [state.get(0, "u1").contact_id for _ in range(3)] == ["c1"] * 3
+    state.apply([state.updated(0, "u1", ["m1|map|1"])])
+    assert state.was_published(0, "u1", "m1|map|1") and state.get(0, "u1").contact_id == "c1"
+    assert store.reads == 1
+    state.revoke([0])
+    changelog[0] = [(b"u1", KeyState(contact_id="c2").encode())]  # another worker's writes
+    await state.restore([0])
+    assert state.get(0, "u1") == KeyState(contact_id="c2") and store.reads == 2
