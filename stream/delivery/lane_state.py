@@ -168,18 +168,21 @@ class LaneState:
         return StateUpdate(partition, key, state)
 
     def apply(self, updates: Iterable[StateUpdate]) -> None:
-        """Take updates Kafka acknowledged into the local copy. A copy that cannot take one
-        (RocksDB: a full disk) is forgotten and restored again, with that update, from the
-        changelog on next use, instead of failing an epoch whose outcomes are published."""
-        for update in updates:
-            if update.partition not in self._partitions:
-                continue
-            try:
-                self.store.put(update.partition, update.key, update.value)
-            except Exception as exc:
-                log.warning("lane state of partition %d not stored (%s): restored from the "
-                            "changelog on next use", update.partition, exc)
-                self._partitions.discard(update.partition)
-                self._decoded = self._no_decoded()
-                continue
+        """Take updates Kafka acknowledged into the local copy, in one write. A copy that cannot
+        take them (RocksDB: a full disk) is forgotten and restored again, with these updates,
+        from the changelog on next use, instead of failing an epoch whose outcomes are
+        published."""
+        kept = [update for update in updates if update.partition in self._partitions]
+        if not kept:
+            return
+        try:
+            self.store.put_many([(u.partition, u.key, u.value) for u in kept])
+        except Exception as exc:
+            partitions = sorted({update.partition for update in kept})
+            log.warning("lane state of partitions %s not stored (%s): restored from the "
+                        "changelog on next use", partitions, exc)
+            self._partitions.difference_update(partitions)
+            self._decoded = self._no_decoded()
+            return
+        for update in kept:
             self._decoded.put((update.partition, update.key), update.state)
