@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -299,21 +300,25 @@ class Pipeline:
         here as a user-lane epoch."""
         output = LaneOutput()
         direct: list[tuple[int, ActionCall]] = []
+        dispositions: Counter[str] = Counter()
         for record in records:
-            result, encoded, here = self.ingest(record)
+            result, encoded, here, disposition = self.ingest(record)
             output.outcomes.extend(result.outcomes)
             output.calls.extend(encoded)
             direct.extend((record.source.partition, call) for call in here)
+            dispositions[disposition] += 1
+        for disposition, count in dispositions.items():  # one increment per kind
+            self.metrics.record_events(self.destination, disposition, count)
         if direct:
             await self._user_epoch(direct, output)
         return output
 
     def ingest(self, record: InRecord,
-               ) -> tuple[IngestResult, list[OutRecord], list[ActionCall]]:
-        """Ingest one source record, counting what became of it: its result, and its action
-        calls split in two: encoded for the user lane, or kept to be delivered here (direct
-        delivery). An exception (encoding included) becomes the record's `internal` failure
-        outcome."""
+               ) -> tuple[IngestResult, list[OutRecord], list[ActionCall], str]:
+        """Ingest one source record: its result, its action calls split in two (encoded for
+        the user lane, or kept to be delivered here: direct delivery), and what became of it
+        (the events metric's disposition). An exception (encoding included) becomes the
+        record's `internal` failure outcome."""
         encoded: list[OutRecord] = []
         here: list[ActionCall] = []
         try:
@@ -326,17 +331,15 @@ class Pipeline:
                                              call.encode()))
         except Exception as exc:
             log.exception("ingest raised for %s", record.source)
-            self.metrics.record_events(self.destination, "internal")
             failure = internal_outcome(self.destination, record.value, record.source, exc)
-            return IngestResult(outcomes=[failure]), [], []
+            return IngestResult(outcomes=[failure]), [], [], "internal"
         if result.filtered:
             disposition = f"filtered_{result.filtered}"
         elif result.outcomes and not result.calls and result.outcomes[0].mapping is None:
             disposition = "invalid"
         else:
             disposition = "routed"
-        self.metrics.record_events(self.destination, disposition)
-        return result, encoded, here
+        return result, encoded, here, disposition
 
     async def _user_epoch(self, decoded: Sequence[tuple[int, ActionCall]],
                           output: LaneOutput) -> None:
@@ -388,10 +391,10 @@ class Pipeline:
         if state is not None:
             state.apply(output.state)
         await self.memory.remember(output.published_keys, output.contact_ids)
-        for outcome in output.outcomes:
-            reason = outcome.error.reason.value if outcome.error else None
-            self.metrics.record_outcome(self.destination, outcome.action, outcome.status,
-                                        reason)
+        counted = Counter((o.action, o.status, o.error.reason.value if o.error else None)
+                          for o in output.outcomes)  # one increment per kind, not per record
+        for (action, status, reason), count in counted.items():
+            self.metrics.record_outcome(self.destination, action, status, reason, count)
 
     def _decoded(self, records: Sequence[InRecord],
                  output: LaneOutput) -> list[tuple[int, ActionCall]]:
