@@ -20,7 +20,7 @@ from stream.outcomes.redaction import redact
 SCHEMA = "hubspot-stream.action-call/1"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated (copies: replace); unfrozen, __init__ is 3x cheaper
 class ActionCall:
     """What the ingest stage emits per matched mapping (stream/topics/action-call.schema.json)."""
 

