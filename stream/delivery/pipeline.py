@@ -419,21 +419,22 @@ class Pipeline:
                 self.metrics.state_restored.labels(self.destination, lane).inc(
                     state.restored_keys - before)
         key_of = group_key if lane == "group" else _user_key
-        fresh: list[tuple[int, ActionCall]] = []
+        fresh: list[tuple[int, ActionCall, str]] = []  # with the call's key in lane memory
         taken: set[str] = set()
         for partition, call in calls:
-            if call.dedup_key in taken or (state is not None and state.was_published(
-                    partition, key_of(call), call.dedup_key)):
+            dedup_key = call.dedup_key
+            if dedup_key in taken or (state is not None and state.was_published(
+                    partition, key_of(call), dedup_key)):
                 continue
-            taken.add(call.dedup_key)
-            fresh.append((partition, call))
-        cached = await self.memory.seen([f"{lane}|{call.dedup_key}" for _, call in fresh])
-        fresh = [(p, call) for p, call in fresh if f"{lane}|{call.dedup_key}" not in cached]
+            taken.add(dedup_key)
+            fresh.append((partition, call, f"{lane}|{dedup_key}"))
+        cached = await self.memory.seen([key for _, _, key in fresh])
+        fresh = [entry for entry in fresh if entry[2] not in cached]
         if len(fresh) < len(calls):
             self.metrics.duplicates.labels(self.destination, lane).inc(len(calls) - len(fresh))
         self.metrics.epoch_size.labels(self.destination, lane).observe(len(fresh))
-        output.published_keys.extend(f"{lane}|{call.dedup_key}" for _, call in fresh)
-        return fresh
+        output.published_keys.extend(key for _, _, key in fresh)
+        return [(partition, call) for partition, call, _ in fresh]
 
 
 def _user_key(call: ActionCall) -> str:
