@@ -32,7 +32,7 @@ class ItemResult:
     error: ItemError | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)  # never mutated (copies: replace); not frozen: 3x cheaper __init__
 class Payload:
     """A validated action input; subclasses add the action's typed fields.
 
