@@ -48,7 +48,7 @@ class KeyState:
         """The changelog value."""
         return orjson.dumps({"schema": SCHEMA, "contact_id": self.contact_id,
                              "contact_failure": self.contact_failure,
-                             "seen": [[key, at] for key, at in self.seen.items()]})
+                             "seen": list(self.seen.items())})  # pairs as arrays
 
     @classmethod
     def decode(cls, raw: bytes) -> KeyState:
