@@ -40,7 +40,7 @@ def flatten_properties(properties: Any) -> dict[str, Any]:
     """A free-form `properties` object flattened for HubSpot; nulls are dropped."""
     if properties is None:
         return {}
-    if not isinstance(properties, Mapping):
+    if type(properties) is not dict and not isinstance(properties, Mapping):  # dict: no ABC
         raise invalid("'properties' must be an object of key/value pairs")
     return {str(k): flatten_value(v) for k, v in properties.items() if v is not None}
 
