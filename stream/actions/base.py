@@ -21,7 +21,7 @@ from stream.mappings.fields import FieldSpec
 ItemStatus = Literal["delivered", "skipped", "rejected", "failed"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # never mutated; not frozen: 3x cheaper __init__ (one per input)
 class ItemResult:
     """The outcome of one input of perform_batch (one per input, in input order)."""
 
