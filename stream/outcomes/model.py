@@ -20,7 +20,7 @@ OutcomeStatus = Literal["delivered", "skipped", "rejected", "failed"]
 RESULT_STATUSES = frozenset({"delivered", "skipped"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; not frozen: 3x cheaper __init__ (one per record)
 class SourceCoordinates:
     """Where the event was read: topic, partition, offset."""
 
