@@ -163,16 +163,16 @@ class LaneScheduler:
         limit = self.limit.value()
         self.observe("limit", limit)
         while len(self.tasks) < limit and not self.stopped:
-            ready = self._take_ready(dry_run=True)
-            if not ready:
+            epoch, rest = self._take_ready()
+            if not epoch:
                 break
-            oldest = min(h.since for h in ready)
-            full = len(ready) >= self.batch_max_items
+            oldest = min(h.since for h in epoch)
+            full = len(epoch) >= self.batch_max_items
             if not (full or not self.tasks
                     or time.monotonic() - oldest >= self.batch_max_wait_seconds):
                 self._wake_after(self.batch_max_wait_seconds - (time.monotonic() - oldest))
                 break
-            epoch = self._take_ready(dry_run=False)
+            self.waiting = rest
             self.busy.update(h.key for h in epoch)
             now = time.monotonic()
             for held in epoch:
@@ -181,9 +181,10 @@ class LaneScheduler:
             self.tasks.add(task)
         self.observe("in_flight", len(self.tasks))
 
-    def _take_ready(self, dry_run: bool) -> list[Held]:
-        """Up to batch_max_items waiting records in arrival order whose key is free; a key
-        blocked once in this pass stays blocked for its later records (order per key)."""
+    def _take_ready(self) -> tuple[list[Held], deque[Held]]:
+        """Up to batch_max_items waiting records in arrival order whose key is free (a key
+        blocked once in this pass stays blocked for its later records: order per key), and the
+        records that would stay waiting if they were taken."""
         taken: list[Held] = []
         blocked: set[bytes] = set()
         keep: deque[Held] = deque()
@@ -194,9 +195,7 @@ class LaneScheduler:
                 continue
             blocked.add(held.key)
             keep.append(held)
-        if not dry_run:
-            self.waiting = keep
-        return taken
+        return taken, keep
 
     async def _run(self, epoch: list[Held]) -> None:
         try:

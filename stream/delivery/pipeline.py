@@ -119,15 +119,19 @@ class Pipeline:
         """The in-flight scheduler of one lane agent: epochs run through `process`, their
         records acked with `ack` once published, or given to `abandon` (never acked) when
         shutdown stops the lane."""
+        in_flight_limit = self.metrics.in_flight_limit.labels(self.destination, lane)
+        epochs_in_flight = self.metrics.epochs_in_flight.labels(self.destination, lane)
+        calls_in_flight = self.metrics.calls_in_flight.labels(self.destination)
+        key_wait = self.metrics.key_wait.labels(self.destination, lane)  # once per record
+
         def observe(name: str, value: float) -> None:
             if name == "limit":
-                self.metrics.in_flight_limit.labels(self.destination, lane).set(value)
+                in_flight_limit.set(value)
             elif name == "in_flight":
-                self.metrics.epochs_in_flight.labels(self.destination, lane).set(value)
-                calls = self._runner.in_flight if self._runner is not None else 0
-                self.metrics.calls_in_flight.labels(self.destination).set(calls)
+                epochs_in_flight.set(value)
+                calls_in_flight.set(self._runner.in_flight if self._runner is not None else 0)
             else:
-                self.metrics.key_wait.labels(self.destination, lane).observe(value)
+                key_wait.observe(value)
 
         async def run_epoch(records: Sequence[InRecord]) -> None:
             await self.process(lane, records, publish)
