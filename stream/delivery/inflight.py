@@ -168,20 +168,23 @@ class LaneScheduler:
         limit = self.limit.value()
         self.observe("limit", limit)
         while len(self.tasks) < limit and not self.stopped:
-            ready = self._take_ready(dry_run=True)
-            if not ready:
+            epoch, rest = self._take_ready()
+            if not epoch:
                 break
-            oldest = min(h.since for h in ready)
+            oldest = min(h.since for h in epoch)
             waited = time.monotonic() - oldest
-            full = len(ready) >= self.batch_max_items
+            full = len(epoch) >= self.batch_max_items
             if not (full or not self.tasks or waited >= self.batch_max_wait_seconds):
                 self._wake_after(self.batch_max_wait_seconds - waited)
                 break
             recovering = self._recovering()
-            if self._arriving(recovering) and waited < RECOVERY_WAIT_SECONDS:
-                self._wake_after(min(self.batch_max_wait_seconds, RECOVERY_WAIT_SECONDS - waited))
-                break
-            epoch = self._take_ready(dry_run=False, recovering=recovering)
+            if recovering:
+                if self._arriving(recovering) and waited < RECOVERY_WAIT_SECONDS:
+                    self._wake_after(min(self.batch_max_wait_seconds,
+                                         RECOVERY_WAIT_SECONDS - waited))
+                    break
+                epoch, rest = self._take_ready(recovering)
+            self.waiting = rest
             self.busy.update(h.key for h in epoch)
             now = time.monotonic()
             for held in epoch:
@@ -208,11 +211,12 @@ class LaneScheduler:
                 return True
         return False
 
-    def _take_ready(self, dry_run: bool,
-                    recovering: dict[tuple[str, int], int] | None = None) -> list[Held]:
+    def _take_ready(self, recovering: dict[tuple[str, int], int] | None = None,
+                    ) -> tuple[list[Held], deque[Held]]:
         """Up to batch_max_items waiting records in arrival order whose key is free, beyond
-        that every record of a range being recovered; a key blocked once in this pass stays
-        blocked for its later records (order per key)."""
+        that every record of a range being recovered (a key blocked once in this pass stays
+        blocked for its later records: order per key), and the records that would stay
+        waiting if they were taken."""
         taken: list[Held] = []
         blocked: set[bytes] = set()
         keep: deque[Held] = deque()
@@ -226,9 +230,7 @@ class LaneScheduler:
                 continue
             blocked.add(held.key)
             keep.append(held)
-        if not dry_run:
-            self.waiting = keep
-        return taken
+        return taken, keep
 
     async def _run(self, epoch: list[Held]) -> None:
         try:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from stream.actions.base import Action
+from stream.actions.base import Action, Payload
 from stream.delivery.action_call import ActionCall
 from stream.errors import Reason, RejectedError
 from stream.events import (
@@ -59,21 +59,20 @@ class Ingestor:
         if not is_enabled_for_destination(event):
             return IngestResult(filtered="integrations")
         result = IngestResult()
+        message_id = event.message_id or derived_message_id(event.raw)
         for match in select_mappings(self.destination, event.raw):
             mapping, action = match.mapping, self.actions[match.mapping.action]
-            call = self._call(event, mapping.id, action.name, match.payload or {}, source,
-                              received_at, attempt)
+            payload = match.payload or {}
             error: RejectedError | None = match.error
+            built = None
             if error is None:
                 try:
-                    typed = action.build_payload(call.payload, message_id=call.message_id,
+                    built = action.build_payload(payload, message_id=message_id,
                                                  mapping_id=mapping.id)
                 except RejectedError as exc:
                     error = exc
-                else:
-                    group_id = getattr(typed, "group_id", None)
-                    if group_id is not None:  # a copy only for the calls that carry one
-                        call = replace(call, group_id=group_id)
+            call = self._call(event, mapping.id, action.name, payload, message_id, source,
+                              received_at, attempt, built)
             if error is not None:
                 result.outcomes.append(call.failed(error.reason, error.message))
             else:
@@ -83,14 +82,15 @@ class Ingestor:
         return result
 
     def _call(self, event: SegmentEvent, mapping_id: str, action: str, payload: dict[str, Any],
-              source: SourceCoordinates, received_at: float, attempt: int) -> ActionCall:
+              message_id: str, source: SourceCoordinates, received_at: float, attempt: int,
+              built: Payload | None) -> ActionCall:
         timestamp = event.timestamp.isoformat() if event.timestamp else None
         return ActionCall(
             destination=self.destination.id, mapping=mapping_id, action=action,
-            payload=payload, routing_key=event.routing_key,
-            message_id=event.message_id or derived_message_id(event.raw),
+            payload=payload, routing_key=event.routing_key, message_id=message_id,
             event_type=event.type, event_timestamp=timestamp, received_at=received_at,
-            source=source, event=event.raw, attempts=attempt)
+            source=source, event=event.raw, attempts=attempt,
+            group_id=getattr(built, "group_id", None), built=built)
 
     def _invalid_event(self, raw: bytes, source: SourceCoordinates, exc: InvalidEvent,
                        received_at: float) -> Outcome:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,11 +22,15 @@ from typing import Any
 import orjson
 
 from stream.delivery.state_store import MemoryStateStore, StateStore
+from stream.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "hubspot-stream.lane-state/1"
 MAX_SEEN_PER_KEY = 64  # recent outcomes kept per key: covers any uncommitted tail redelivered
+# decoded states of the keys read or written last: an epoch reads a key's state several times
+# (dedup, contact id, next state) and its next events come soon; at most ~10 KB each
+DECODED_KEYS = 2048
 
 # (partition) -> every (key, value) record of that changelog partition, oldest first
 PartitionReader = Callable[[int], Awaitable[Sequence[tuple[bytes, bytes | None]]]]
@@ -43,7 +48,7 @@ class KeyState:
         """The changelog value."""
         return orjson.dumps({"schema": SCHEMA, "contact_id": self.contact_id,
                              "contact_failure": self.contact_failure,
-                             "seen": [[key, at] for key, at in self.seen.items()]})
+                             "seen": list(self.seen.items())})  # pairs as arrays
 
     @classmethod
     def decode(cls, raw: bytes) -> KeyState:
@@ -82,7 +87,13 @@ class LaneState:
         self.store = store or MemoryStateStore()  # encoded KeyStates (state_store.py)
         self._partitions: set[int] = set()  # restored
         self._restoring: dict[int, asyncio.Future[None]] = {}
+        self._decoded = self._no_decoded()
         self.restored_keys = 0
+
+    def _no_decoded(self) -> TtlCache[tuple[int, str], KeyState]:
+        """An empty cache of decoded states (never mutated: `updated` makes new ones), in front
+        of the store; emptied whenever a partition is forgotten."""
+        return TtlCache(math.inf, self.clock, DECODED_KEYS)
 
     async def restore(self, partitions: Iterable[int]) -> None:
         """Read the changelog of every partition not restored yet (concurrent callers share one
@@ -121,14 +132,19 @@ class LaneState:
         for partition in partitions:
             if partition in self._partitions:
                 self._partitions.discard(partition)
+                self._decoded = self._no_decoded()
                 self.store.drop(partition)
 
     def get(self, partition: int, key: str) -> KeyState:
         """The state of `key` (empty when unknown); restore(partition) must have run."""
         if partition not in self._partitions:
             return KeyState()
-        raw = self.store.get(partition, key)
-        return KeyState.decode(raw) if raw is not None else KeyState()
+        state = self._decoded.get((partition, key))
+        if state is None:
+            raw = self.store.get(partition, key)
+            state = KeyState.decode(raw) if raw is not None else KeyState()
+            self._decoded.put((partition, key), state)
+        return state
 
     def was_published(self, partition: int, key: str, dedup_key: str) -> bool:
         """True when this (event, mapping, attempt) already got its outcome in the window."""
@@ -152,15 +168,21 @@ class LaneState:
         return StateUpdate(partition, key, state)
 
     def apply(self, updates: Iterable[StateUpdate]) -> None:
-        """Take updates Kafka acknowledged into the local copy. A copy that cannot take one
-        (RocksDB: a full disk) is forgotten and restored again, with that update, from the
-        changelog on next use, instead of failing an epoch whose outcomes are published."""
-        for update in updates:
-            if update.partition not in self._partitions:
-                continue
-            try:
-                self.store.put(update.partition, update.key, update.value)
-            except Exception as exc:
-                log.warning("lane state of partition %d not stored (%s): restored from the "
-                            "changelog on next use", update.partition, exc)
-                self._partitions.discard(update.partition)
+        """Take updates Kafka acknowledged into the local copy, in one write. A copy that cannot
+        take them (RocksDB: a full disk) is forgotten and restored again, with these updates,
+        from the changelog on next use, instead of failing an epoch whose outcomes are
+        published."""
+        kept = [update for update in updates if update.partition in self._partitions]
+        if not kept:
+            return
+        try:
+            self.store.put_many([(u.partition, u.key, u.value) for u in kept])
+        except Exception as exc:
+            partitions = sorted({update.partition for update in kept})
+            log.warning("lane state of partitions %s not stored (%s): restored from the "
+                        "changelog on next use", partitions, exc)
+            self._partitions.difference_update(partitions)
+            self._decoded = self._no_decoded()
+            return
+        for update in kept:
+            self._decoded.put((update.partition, update.key), update.state)

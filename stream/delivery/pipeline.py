@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -118,15 +119,19 @@ class Pipeline:
         """The in-flight scheduler of one lane agent: epochs run through `process`, their
         records acked with `ack` once published, or given to `abandon` (never acked) when
         shutdown stops the lane."""
+        in_flight_limit = self.metrics.in_flight_limit.labels(self.destination, lane)
+        epochs_in_flight = self.metrics.epochs_in_flight.labels(self.destination, lane)
+        calls_in_flight = self.metrics.calls_in_flight.labels(self.destination)
+        key_wait = self.metrics.key_wait.labels(self.destination, lane)  # once per record
+
         def observe(name: str, value: float) -> None:
             if name == "limit":
-                self.metrics.in_flight_limit.labels(self.destination, lane).set(value)
+                in_flight_limit.set(value)
             elif name == "in_flight":
-                self.metrics.epochs_in_flight.labels(self.destination, lane).set(value)
-                calls = self._runner.in_flight if self._runner is not None else 0
-                self.metrics.calls_in_flight.labels(self.destination).set(calls)
+                epochs_in_flight.set(value)
+                calls_in_flight.set(self._runner.in_flight if self._runner is not None else 0)
             else:
-                self.metrics.key_wait.labels(self.destination, lane).observe(value)
+                key_wait.observe(value)
 
         async def run_epoch(records: Sequence[InRecord]) -> None:
             await self.process(lane, records, publish)
@@ -301,21 +306,25 @@ class Pipeline:
         here as a user-lane epoch."""
         output = LaneOutput()
         direct: list[tuple[int, ActionCall]] = []
+        dispositions: Counter[str] = Counter()
         for record in records:
-            result, encoded, here = self.ingest(record)
+            result, encoded, here, disposition = self.ingest(record)
             output.outcomes.extend(result.outcomes)
             output.calls.extend(encoded)
             direct.extend((record.source.partition, call) for call in here)
+            dispositions[disposition] += 1
+        for disposition, count in dispositions.items():  # one increment per kind
+            self.metrics.record_events(self.destination, disposition, count)
         if direct:
             await self._user_epoch(direct, output)
         return output
 
     def ingest(self, record: InRecord,
-               ) -> tuple[IngestResult, list[OutRecord], list[ActionCall]]:
-        """Ingest one source record, counting what became of it: its result, and its action
-        calls split in two: encoded for the user lane, or kept to be delivered here (direct
-        delivery). An exception (encoding included) becomes the record's `internal` failure
-        outcome."""
+               ) -> tuple[IngestResult, list[OutRecord], list[ActionCall], str]:
+        """Ingest one source record: its result, its action calls split in two (encoded for
+        the user lane, or kept to be delivered here: direct delivery), and what became of it
+        (the events metric's disposition). An exception (encoding included) becomes the
+        record's `internal` failure outcome."""
         encoded: list[OutRecord] = []
         here: list[ActionCall] = []
         try:
@@ -328,17 +337,15 @@ class Pipeline:
                                              call.encode()))
         except Exception as exc:
             log.exception("ingest raised for %s", record.source)
-            self.metrics.record_events(self.destination, "internal")
             failure = internal_outcome(self.destination, record.value, record.source, exc)
-            return IngestResult(outcomes=[failure]), [], []
+            return IngestResult(outcomes=[failure]), [], [], "internal"
         if result.filtered:
             disposition = f"filtered_{result.filtered}"
         elif result.outcomes and not result.calls and result.outcomes[0].mapping is None:
             disposition = "invalid"
         else:
             disposition = "routed"
-        self.metrics.record_events(self.destination, disposition)
-        return result, encoded, here
+        return result, encoded, here, disposition
 
     async def _user_epoch(self, decoded: Sequence[tuple[int, ActionCall]],
                           output: LaneOutput) -> None:
@@ -390,10 +397,10 @@ class Pipeline:
         if state is not None:
             state.apply(output.state)
         await self.memory.remember(output.published_keys, output.contact_ids)
-        for outcome in output.outcomes:
-            reason = outcome.error.reason.value if outcome.error else None
-            self.metrics.record_outcome(self.destination, outcome.action, outcome.status,
-                                        reason)
+        counted = Counter((o.action, o.status, o.error.reason.value if o.error else None)
+                          for o in output.outcomes)  # one increment per kind, not per record
+        for (action, status, reason), count in counted.items():
+            self.metrics.record_outcome(self.destination, action, status, reason, count)
 
     def _decoded(self, records: Sequence[InRecord],
                  output: LaneOutput) -> list[tuple[int, ActionCall]]:
@@ -418,21 +425,22 @@ class Pipeline:
                 self.metrics.state_restored.labels(self.destination, lane).inc(
                     state.restored_keys - before)
         key_of = group_key if lane == "group" else _user_key
-        fresh: list[tuple[int, ActionCall]] = []
+        fresh: list[tuple[int, ActionCall, str]] = []  # with the call's key in lane memory
         taken: set[str] = set()
         for partition, call in calls:
-            if call.dedup_key in taken or (state is not None and state.was_published(
-                    partition, key_of(call), call.dedup_key)):
+            dedup_key = call.dedup_key
+            if dedup_key in taken or (state is not None and state.was_published(
+                    partition, key_of(call), dedup_key)):
                 continue
-            taken.add(call.dedup_key)
-            fresh.append((partition, call))
-        cached = await self.memory.seen([f"{lane}|{call.dedup_key}" for _, call in fresh])
-        fresh = [(p, call) for p, call in fresh if f"{lane}|{call.dedup_key}" not in cached]
+            taken.add(dedup_key)
+            fresh.append((partition, call, f"{lane}|{dedup_key}"))
+        cached = await self.memory.seen([key for _, _, key in fresh])
+        fresh = [entry for entry in fresh if entry[2] not in cached]
         if len(fresh) < len(calls):
             self.metrics.duplicates.labels(self.destination, lane).inc(len(calls) - len(fresh))
         self.metrics.epoch_size.labels(self.destination, lane).observe(len(fresh))
-        output.published_keys.extend(f"{lane}|{call.dedup_key}" for _, call in fresh)
-        return fresh
+        output.published_keys.extend(key for _, _, key in fresh)
+        return [(partition, call) for partition, call, _ in fresh]
 
 
 def _user_key(call: ActionCall) -> str:

@@ -11,7 +11,7 @@ from stream.outcomes.model import SourceCoordinates
 TopicId = Literal["results", "failures", "user_lane", "group_lane", "user_state", "group_state"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; unfrozen, __init__ is 3x cheaper (per record)
 class InRecord:
     """A record handed in by an agent: where it was read, its bytes and its Kafka key."""
 
@@ -21,7 +21,7 @@ class InRecord:
     key: bytes | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; unfrozen, __init__ is 3x cheaper (per record)
 class OutRecord:
     """A record to publish: topic id (stream/topics/topics.yaml), key, value, explicit partition."""
 

@@ -173,8 +173,10 @@ class ActionRunner:
 
 
 def _payload(action: Action, call: ActionCall) -> Payload:
-    payload = action.build_payload(call.payload, message_id=call.message_id,
-                                   mapping_id=call.mapping)
+    payload = call.built
+    if payload is None:
+        payload = action.build_payload(call.payload, message_id=call.message_id,
+                                       mapping_id=call.mapping)
     if call.contact_id is not None and hasattr(payload, "contact_id"):
         payload = replace(payload, contact_id=call.contact_id)  # type: ignore[call-arg]
     if call.contact_failure is not None and hasattr(payload, "contact_failure"):

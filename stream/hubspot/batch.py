@@ -26,7 +26,7 @@ class ItemError:
     retryable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # never mutated; not frozen: 3x cheaper __init__ (one per input)
 class InputOutcome:
     """What happened to one input of a batch: its result object, or its error."""
 

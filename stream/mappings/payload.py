@@ -46,11 +46,11 @@ def _validate_object(
     fields: Sequence[FieldSpec], value: dict[str, Any], pointer: str, problems: list[str]
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    owner = f"The value at {pointer}" if pointer else "The root value"
     for spec in fields:
         item = value.get(spec.name)
         if item is None:
             if spec.required:
+                owner = f"The value at {pointer}" if pointer else "The root value"
                 problems.append(f"{owner} is missing the required field '{spec.name}'.")
             continue
         try:
@@ -101,6 +101,8 @@ def _coerce_one(spec: FieldSpec, value: Any, pointer: str, problems: list[str]) 
 
 
 def _coerce_scalar(kind: str, value: Any, pointer: str) -> Any:
+    if kind == "string" and type(value) is str:  # most fields: nothing to coerce
+        return value
     if isinstance(value, list) and len(value) == 1 and kind != "array":
         value = value[0]
     if kind in ("string", "email"):

@@ -10,7 +10,7 @@ from stream.mappings.destination import DestinationConfig, MappingConfig
 from stream.mappings.payload import InvalidPayload, validate_payload
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; unfrozen, __init__ is 3x cheaper (per event)
 class MappingMatch:
     """A mapping whose trigger matched: `payload` when it rendered and validated, else `error`."""
 

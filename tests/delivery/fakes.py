@@ -19,7 +19,7 @@ from stream.actions.cache import ActionCaches
 from stream.errors import Reason, RetryableError
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class FakePayload(Payload):
     key: str
     contact_id: str | None = None

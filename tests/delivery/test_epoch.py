@@ -9,7 +9,7 @@ from stream.delivery.epoch import run_group_epoch, run_user_epoch
 from stream.delivery.runner import ActionRunner, PausePolicy
 from stream.errors import Reason
 from stream.outcomes.model import SourceCoordinates
-from tests.delivery.fakes import Recorder, fake_action, fake_context
+from tests.delivery.fakes import FakePayload, Recorder, fake_action, fake_context
 
 
 def make_call(action: str, key: str, user: str, message: str, **extra: Any) -> ActionCall:
@@ -87,3 +87,12 @@ async def test_group_epoch_passes_the_contact_id_into_company_payloads() -> None
     assert recorder.calls == [("upsert_company", ["g1"], ["77"])]
     assert outcomes[0].hubspot == {"object_type": "upsert_company", "id": "upsert_company:g1",
                                    "created": True}
+
+
+async def test_the_runner_performs_the_payload_ingest_built_with_the_contact_id() -> None:
+    recorder = Recorder()
+    built = FakePayload(message_id="m1", mapping_id="m-upsert_company", key="built-at-ingest")
+    call = make_call("upsert_company", "g1", "u1", "m1", group_id="g1", built=built)
+    [outcome] = await runner_for(recorder).perform("upsert_company", [call.with_contact("c1")])
+    assert outcome.status == "delivered"
+    assert recorder.calls == [("upsert_company", ["built-at-ingest"], ["c1"])]

@@ -51,6 +51,16 @@ def test_identify_becomes_one_contact_call_keyed_by_user(ingestor: Ingestor) -> 
     CALL_SCHEMA.validate(orjson.loads(call.encode()))
 
 
+def test_a_call_carries_the_payload_ingest_built_but_never_encodes_it(
+        ingestor: Ingestor) -> None:
+    event = make_identify(user_id="u-1", email="ada@example.com")
+    [call] = ingestor.ingest(orjson.dumps(event), SOURCE).calls
+    action = ACTIONS[call.action]
+    assert call.built == action.build_payload(call.payload, message_id=call.message_id,
+                                              mapping_id=call.mapping)
+    assert ActionCall.decode(call.encode()).built is None
+
+
 def test_group_call_carries_the_group_id_for_the_group_lane(ingestor: Ingestor) -> None:
     result = ingestor.ingest(orjson.dumps(make_group(group_id="g-9", user_id="u-2")), SOURCE)
     [call] = result.calls

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> StateStore:
 def test_partitions_are_kept_apart_replaced_and_dropped(store: StateStore) -> None:
     store.replace(1, {"u1": b"a", "u2": b"b"})
     store.replace(10, {"u1": b"c"})
-    store.put(1, "u3", b"d")
+    store.put_many([(1, "u3", b"d")])
     assert [store.get(1, k) for k in ("u1", "u2", "u3")] == [b"a", b"b", b"d"]
     assert store.get(10, "u1") == b"c"
     store.replace(1, {"u2": b"e"})
@@ -28,12 +29,14 @@ def test_partitions_are_kept_apart_replaced_and_dropped(store: StateStore) -> No
     store.drop(10)
     assert store.get(10, "u1") is None
     assert store.get(1, "u2") == b"e"
+    store.put_many([(1, "u2", b"f"), (10, "u1", b"g"), (1, "u4", b"h")])
+    assert [store.get(1, "u2"), store.get(10, "u1"), store.get(1, "u4")] == [b"f", b"g", b"h"]
 
 
 def test_a_rocksdb_store_starts_empty_whatever_the_directory_held(tmp_path: Path) -> None:
     path = tmp_path / "lane-state" / "user"
     first = RocksStateStore(path)
-    first.put(0, "u1", b"old")
+    first.put_many([(0, "u1", b"old")])
     first.close()
     assert RocksStateStore(path).get(0, "u1") is None  # rebuilt from the changelog instead
 
@@ -62,7 +65,7 @@ async def test_an_update_the_store_refuses_makes_the_partition_restore_again() -
         return list(changelog)
 
     class FullDisk(MemoryStateStore):
-        def put(self, partition: int, key: str, value: bytes) -> None:
+        def put_many(self, items: Sequence[tuple[int, str, bytes]]) -> None:
             raise OSError("No space left on device")
 
     state = LaneState(read, 60, store=FullDisk())
@@ -72,3 +75,29 @@ async def test_an_update_the_store_refuses_makes_the_partition_restore_again() -
     state.apply([update])
     await state.restore([0])
     assert state.get(0, "u1").contact_id == "c1"
+
+
+async def test_a_key_state_is_decoded_once_and_forgotten_with_its_partition() -> None:
+    changelog = {0: [(b"u1", KeyState(contact_id="c1").encode())]}
+
+    async def read(partition: int) -> list[tuple[bytes, bytes | None]]:
+        return changelog.get(partition, [])
+
+    class CountingStore(MemoryStateStore):
+        reads = 0
+
+        def get(self, partition: int, key: str) -> bytes | None:
+            self.reads += 1
+            return super().get(partition, key)
+
+    store = CountingStore()
+    state = LaneState(read, 60, store=store)
+    await state.restore([0])
+    assert [state.get(0, "u1").contact_id for _ in range(3)] == ["c1"] * 3
+    state.apply([state.updated(0, "u1", ["m1|map|1"])])
+    assert state.was_published(0, "u1", "m1|map|1") and state.get(0, "u1").contact_id == "c1"
+    assert store.reads == 1
+    state.revoke([0])
+    changelog[0] = [(b"u1", KeyState(contact_id="c2").encode())]  # another worker's writes
+    await state.restore([0])
+    assert state.get(0, "u1") == KeyState(contact_id="c2") and store.reads == 2

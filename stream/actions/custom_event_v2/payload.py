@@ -21,7 +21,7 @@ _KEY = re.compile(r"[^a-z0-9_]")
 _NUMERIC = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class CustomEventPayload(Payload):
     """One custom event occurrence against a record."""
 

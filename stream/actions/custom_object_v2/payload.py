@@ -38,7 +38,7 @@ class ListMembership:
     create: bool
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class ObjectPayload(Payload):
     """One Custom Object V2 record write."""
 

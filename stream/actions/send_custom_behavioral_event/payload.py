@@ -15,7 +15,7 @@ MAX_EVENT_PROPERTIES = 50
 _SEPARATORS = re.compile(r"[\s.]+")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class BehavioralEventPayload(Payload):
     """One event occurrence; at least one of email, utk, object_id is set."""
 

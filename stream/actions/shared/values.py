@@ -13,6 +13,7 @@ from stream.actions.cache import PropertyType
 from stream.actions.shared.coercion import CoercionError, coerce_value
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MOMENT = PropertyType("datetime", "date")  # how `moment` coerces (built once: per event)
 
 
 def flatten_value(value: Any) -> Any:
@@ -39,7 +40,7 @@ def flatten_properties(properties: Any) -> dict[str, Any]:
     """A free-form `properties` object flattened for HubSpot; nulls are dropped."""
     if properties is None:
         return {}
-    if not isinstance(properties, Mapping):
+    if type(properties) is not dict and not isinstance(properties, Mapping):  # dict: no ABC
         raise invalid("'properties' must be an object of key/value pairs")
     return {str(k): flatten_value(v) for k, v in properties.items() if v is not None}
 
@@ -47,10 +48,10 @@ def flatten_properties(properties: Any) -> dict[str, Any]:
 def text(rendered: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
     """A string field, trimmed; numbers become strings (AJV coerceTypes); blank counts as absent."""
     value = rendered.get(name)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if value is not None and not isinstance(value, str):  # strings (most fields) skip this
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise invalid(f"'{name}' must be a string")
         value = str(value)
-    if value is not None and not isinstance(value, str):
-        raise invalid(f"'{name}' must be a string")
     stripped = value.strip() if value else ""
     if not stripped and required:
         raise invalid(f"The root value is missing the required field '{name}'.")
@@ -128,7 +129,7 @@ def moment(rendered: Mapping[str, Any], name: str) -> str | None:
     if value is None or value == "":
         return None
     try:
-        return coerce_value(name, value, PropertyType("datetime", "date"))
+        return coerce_value(name, value, _MOMENT)
     except CoercionError as exc:
         raise invalid(str(exc)) from None
 

@@ -15,7 +15,7 @@ _STANDARD = ("name", "description", "address", "city", "state", "zip", "domain",
 GROUP_ID_PROPERTY = "segment_group_id"
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class CompanyPayload(Payload):
     """A company write; `contact_id` is filled in by the user lane (HubSpot contact id)."""
 

@@ -13,7 +13,7 @@ _STANDARD = ("company", "firstname", "lastname", "phone", "address", "city", "st
              "country", "zip", "website")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class ContactPayload(Payload):
     """A contact write: lower-cased email, desired lifecycle stage, other properties."""
 

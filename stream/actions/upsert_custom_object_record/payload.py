@@ -18,7 +18,7 @@ from stream.actions.shared.values import (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class CustomRecordPayload(Payload):
     """A V1 custom object record write with an optional association by search."""
 
