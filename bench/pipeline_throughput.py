@@ -279,9 +279,15 @@ def stop_py_spy(spy: subprocess.Popen[bytes]) -> None:
     spy.wait(60)
 
 
+SETUP_WINDOW_SECONDS = 10.5
+
+
 def run_baseline(scenario: Scenario, seconds: float, stack: ExitStack) -> dict[str, Any]:
     base_url, token, _ = start_emulator(stack, scenario)
     assert scenario.plan is not None
+    # the event definitions just created count in HubSpot's window but not in the loop's
+    # budget (another user of the token): let them leave the window first
+    time.sleep(SETUP_WINDOW_SECONDS)
     calls_before = http("GET", f"{base_url}/_emulator/stats")["requests_total"]
     cpu_before = time.process_time()
     run = asyncio.run(run_naive(base_url, token, PLAN_LIMITS[scenario.plan].requests_per_10s,
