@@ -194,10 +194,12 @@ class LaneScheduler:
         self.observe("in_flight", len(self.tasks))
 
     def _recovering(self) -> dict[tuple[str, int], int]:
-        """Per partition, the last offset of the ranges the worker died in (usually none)."""
+        """Per partition this lane holds records of, the last offset of the ranges the worker
+        died in (usually none; a range of a partition not held here changes nothing)."""
         last: dict[tuple[str, int], int] = {}
         for topic, partition, _, end in self.crashed():
-            last[(topic, partition)] = max(end, last.get((topic, partition), end))
+            if (topic, partition) in self.gate.partitions:
+                last[(topic, partition)] = max(end, last.get((topic, partition), end))
         return last
 
     def _arriving(self, recovering: dict[tuple[str, int], int]) -> bool:

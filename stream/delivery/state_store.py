@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -19,7 +20,6 @@ from rocksdict import BlockBasedOptions, Cache, Options, Rdict, WriteBatch
 
 WRITE_BUFFER_BYTES = 4 * 1024 * 1024  # per lane, two of them at most
 BLOCK_CACHE_BYTES = 8 * 1024 * 1024  # shared by the lanes of the process
-_block_cache: list[Cache] = []
 
 
 class StateStore(Protocol):
@@ -68,10 +68,8 @@ class RocksStateStore:
     def __init__(self, path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)  # rebuilt from the changelog
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not _block_cache:
-            _block_cache.append(Cache(BLOCK_CACHE_BYTES))
         table = BlockBasedOptions()
-        table.set_block_cache(_block_cache[0])
+        table.set_block_cache(_shared_block_cache())
         options = Options()
         options.create_if_missing(True)
         options.set_write_buffer_size(WRITE_BUFFER_BYTES)
@@ -99,6 +97,11 @@ class RocksStateStore:
     def close(self) -> None:
         """Release the database (the worker is stopping)."""
         self._db.close()
+
+
+@cache
+def _shared_block_cache() -> Cache:
+    return Cache(BLOCK_CACHE_BYTES)
 
 
 def _key(partition: int, key: str) -> str:
